@@ -1,0 +1,44 @@
+import {
+  type DynamicModule,
+  Global,
+  Inject,
+  Module,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { type DssConfig } from '@dss/config';
+import { openDataSource, TransactionRunner } from '@dss/persistence';
+import { DataSource } from 'typeorm';
+
+/** Opens the configured database (SQLite or MySQL), applies migrations unless told not to. */
+@Global()
+@Module({})
+export class DatabaseModule implements OnApplicationShutdown {
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+
+  static forRoot(config: DssConfig): DynamicModule {
+    return {
+      module: DatabaseModule,
+      providers: [
+        {
+          provide: DataSource,
+          useFactory: () =>
+            openDataSource({
+              databaseUrl: config.databaseUrl,
+              dataDir: config.dataDir,
+              migrationsRun: config.migrationsRun,
+            }),
+        },
+        {
+          provide: TransactionRunner,
+          inject: [DataSource],
+          useFactory: (ds: DataSource) => new TransactionRunner(ds),
+        },
+      ],
+      exports: [DataSource, TransactionRunner],
+    };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+}

@@ -1,0 +1,97 @@
+import { NestFactory } from '@nestjs/core';
+import { type NestExpressApplication } from '@nestjs/platform-express';
+import { type Clock, createLogger, PinoNestLogger, systemClock } from '@dss/common';
+import { type DssConfig } from '@dss/config';
+import { loadOrCreateServerIdentity, type ServerIdentity } from '@dss/keystore';
+import { json, type NextFunction, type Request, type Response } from 'express';
+import { type Logger } from 'pino';
+import { DssModule, type DssModuleDeps } from './dss.module';
+
+export interface CreateDssAppOptions {
+  logger?: Logger;
+  clock?: Clock;
+  extraModules?: DssModuleDeps['extraModules'];
+  sessionStore?: DssModuleDeps['sessionStore'];
+}
+
+export interface DssApp {
+  app: NestExpressApplication;
+  identity: ServerIdentity;
+  logger: Logger;
+}
+
+interface BodyParserError extends Error {
+  type?: string;
+}
+
+/** Body-parser failures are channel errors (PROTOCOL.md §3.2), answered plain. */
+function bodyErrorHandler(
+  err: BodyParserError,
+  _req: Request,
+  res: Response,
+  next: NextFunction,
+): void {
+  if (!err || typeof err.type !== 'string') return next(err);
+  if (err.type === 'entity.too.large') {
+    res
+      .status(413)
+      .json({
+        error: { code: 'payload_too_large', message: 'the request body is over the limit' },
+      });
+    return;
+  }
+  res.status(400).json({ error: { code: 'bad_envelope', message: 'the body is not valid JSON' } });
+}
+
+/** Access log: method, path, status, duration. Never bodies, headers or query strings. */
+function accessLog(logger: Logger) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      logger.info(
+        {
+          method: req.method,
+          path: req.path,
+          status: res.statusCode,
+          ms: Math.round(ms * 10) / 10,
+          ip: req.ip,
+        },
+        'request',
+      );
+    });
+    next();
+  };
+}
+
+/** Builds the employee API with its identity key, database and secure channel; not yet listening. */
+export async function createDssApp(
+  config: DssConfig,
+  options: CreateDssAppOptions = {},
+): Promise<DssApp> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const identity = loadOrCreateServerIdentity(config.serverKeyFile);
+  if (identity.created) {
+    logger.warn(
+      { file: identity.privateKeyFile, publicKeyFile: identity.publicKeyFile },
+      'created a new server identity key; give dss_public.pem to clients',
+    );
+  }
+  const app = await NestFactory.create<NestExpressApplication>(
+    DssModule.forRoot(config, {
+      clock: options.clock ?? systemClock,
+      logger,
+      identity,
+      extraModules: options.extraModules,
+      sessionStore: options.sessionStore,
+    }),
+    { bodyParser: false, logger: new PinoNestLogger(logger), abortOnError: false },
+  );
+  app.set('trust proxy', config.trustProxy);
+  app.disable('x-powered-by');
+  app.use(accessLog(logger));
+  app.use(json({ limit: config.maxBodyBytes, strict: true, type: 'application/json' }));
+  app.use(bodyErrorHandler);
+  app.enableShutdownHooks();
+  return { app, identity, logger };
+}

@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+import { HandshakeController } from './handshake.controller';
+
+@Module({ controllers: [HandshakeController] })
+export class HandshakeModule {}

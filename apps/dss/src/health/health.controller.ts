@@ -1,0 +1,20 @@
+import { Controller, Get } from '@nestjs/common';
+import { PublicRoute } from '@dss/secure-channel';
+import { HealthService } from './health.service';
+
+/** Liveness and readiness probes (PROTOCOL.md §5); not sealed, reveal nothing secret. */
+@Controller()
+@PublicRoute()
+export class HealthController {
+  constructor(private readonly health: HealthService) {}
+
+  @Get('healthz')
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('readyz')
+  ready(): Promise<{ status: 'ready'; database: string }> {
+    return this.health.ready();
+  }
+}

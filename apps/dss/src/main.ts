@@ -1,0 +1,30 @@
+import 'reflect-metadata';
+import { existsSync } from 'node:fs';
+import { ConfigError, loadConfig } from '@dss/config';
+import { createDssApp } from './dss.app';
+
+async function main(): Promise<void> {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  const config = loadConfig();
+  const { app, identity, logger } = await createDssApp(config);
+  await app.listen(config.port, config.host);
+  const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
+  logger.info(
+    { url, database: config.databaseEngine, fingerprint: identity.fingerprint },
+    'DSS employee API listening',
+  );
+  process.stdout.write(
+    `DSS employee API listening on ${url}\nServer key fingerprint (SHA-256): ${identity.fingerprint}\nPublic key for clients: ${identity.publicKeyFile}\n`,
+  );
+}
+
+main().catch((err: unknown) => {
+  const message =
+    err instanceof ConfigError
+      ? `configuration error: ${err.message}`
+      : err instanceof Error
+        ? err.message
+        : String(err);
+  process.stderr.write(`dss: cannot start: ${message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,141 @@
+import { ManualClock } from '@dss/common';
+import { AuditEventEntity, openDataSource, TransactionRunner } from '@dss/persistence';
+import { type DataSource } from 'typeorm';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
+import { AuditAction } from './audit-action';
+import { AuditService } from './audit.service';
+import { canonicalJson } from './canonical-json';
+import { type BatchOutcome, GroupCommitter } from './group-commit';
+
+describe('AuditService (DESIGN.md §7), on the engine of DSS_DATABASE_URL', () => {
+  let db: TestDatabase;
+  let ds: DataSource;
+  let runner: TransactionRunner;
+  let audit: AuditService;
+  const clock = new ManualClock(Date.UTC(2026, 10, 25, 12, 0, 0, 123));
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    ds = await openDataSource({ databaseUrl: db.databaseUrl, dataDir: db.dataDir });
+    runner = new TransactionRunner(ds);
+    audit = new AuditService(runner, clock);
+  });
+  afterAll(async () => {
+    await ds.destroy();
+    await db.drop();
+  });
+
+  const event = (i: number) => ({
+    actorType: 'user' as const,
+    actor: `user${i}`,
+    action: AuditAction.SignatureIssued,
+    subject: `key-${i}`,
+    details: { digest: `d${i}`, n: i, nested: { b: 2, a: [1, 'x'] } },
+  });
+
+  it('appends a contiguous chain under concurrency and verifies it', async () => {
+    await Promise.all(Array.from({ length: 40 }, (_, i) => audit.record(event(i))));
+    await audit.record([event(100), event(101)]);
+    const rows = await ds.getRepository(AuditEventEntity).find({ order: { seq: 'ASC' } });
+    expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: 42 }, (_, i) => i + 1));
+    expect(rows[0].at.toISOString()).toBe('2026-11-25T12:00:00.123Z');
+    const result = await audit.verify(ds.manager);
+    expect(result).toMatchObject({
+      valid: true,
+      checkedEvents: 42,
+      firstInvalidSeq: null,
+      headSeq: 42,
+    });
+    expect(result.headHash).toBe(rows[41].hash);
+  });
+
+  it('rolls the event back with the transaction it belongs to', async () => {
+    const before = await ds.getRepository(AuditEventEntity).count();
+    await expect(
+      runner.run(async (m) => {
+        await audit.append(m, event(7));
+        throw new Error('the audited change failed');
+      }),
+    ).rejects.toThrow('the audited change failed');
+    expect(await ds.getRepository(AuditEventEntity).count()).toBe(before);
+    expect((await audit.verify(ds.manager)).valid).toBe(true);
+  });
+
+  it('names the first altered event, then the first missing one', async () => {
+    const repo = ds.getRepository(AuditEventEntity);
+    const original = await repo.findOneByOrFail({ seq: 17 });
+    await repo.update({ seq: 17 }, { details: canonicalJson({ digest: 'forged' }) });
+    expect(await audit.verify(ds.manager)).toMatchObject({
+      valid: false,
+      firstInvalidSeq: 17,
+      checkedEvents: 16,
+    });
+    await repo.update({ seq: 17 }, { details: original.details });
+    expect((await audit.verify(ds.manager)).valid).toBe(true);
+
+    await repo.update({ seq: 9 }, { actor: 'mallory' });
+    expect((await audit.verify(ds.manager)).firstInvalidSeq).toBe(9);
+    await repo.update({ seq: 9 }, { actor: 'user8' });
+
+    await repo.delete({ seq: 30 });
+    expect(await audit.verify(ds.manager)).toMatchObject({
+      valid: false,
+      firstInvalidSeq: 30,
+      reason: 'event missing',
+    });
+  });
+});
+
+describe('GroupCommitter', () => {
+  let db: TestDatabase;
+  let ds: DataSource;
+  let runner: TransactionRunner;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    ds = await openDataSource({ databaseUrl: db.databaseUrl, dataDir: db.dataDir });
+    runner = new TransactionRunner(ds);
+  });
+  afterAll(async () => {
+    await ds.destroy();
+    await db.drop();
+  });
+
+  it('commits items submitted together in fewer transactions, settling each on its own', async () => {
+    const audit = new AuditService(runner, new ManualClock());
+    const batchSizes: number[] = [];
+    const committer = new GroupCommitter<number, number>(
+      runner,
+      async (manager, items): Promise<BatchOutcome<number>[]> => {
+        batchSizes.push(items.length);
+        const rows = await audit.append(
+          manager,
+          items
+            .filter((i) => i % 10 !== 3)
+            .map((i) => ({
+              actorType: 'system' as const,
+              actor: 'test',
+              action: AuditAction.SignatureIssued,
+              details: { i },
+            })),
+        );
+        let next = 0;
+        return items.map((i) =>
+          i % 10 === 3
+            ? { ok: false, error: new Error(`refused ${i}`) }
+            : { ok: true, value: rows[next++].seq },
+        );
+      },
+    );
+    const results = await Promise.allSettled(
+      Array.from({ length: 100 }, (_, i) => committer.submit(i)),
+    );
+    const refused = results.filter((r) => r.status === 'rejected');
+    expect(refused).toHaveLength(10);
+    const seqs = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    expect(new Set(seqs).size).toBe(90);
+    expect(batchSizes.reduce((a, b) => a + b, 0)).toBe(100);
+    expect(batchSizes.length).toBeLessThan(100);
+    expect((await audit.verify(ds.manager)).valid).toBe(true);
+  });
+});

@@ -1,0 +1,65 @@
+import { type TransactionRunner } from '@dss/persistence';
+import { type EntityManager } from 'typeorm';
+
+/** Per-item outcome of a batch: a value, or an error that rejects only that item. */
+export type BatchOutcome<R> = { ok: true; value: R } | { ok: false; error: Error };
+
+interface Pending<I, R> {
+  item: I;
+  resolve: (value: R) => void;
+  reject: (error: Error) => void;
+}
+
+/**
+ * Group commit: items submitted while a transaction is in flight are written together by the
+ * next one, so the number of commits (fsyncs) grows with load far more slowly than the number of
+ * items. Each submitter's promise settles only after the transaction holding its item has
+ * committed (durable before the response). No timer: at low load a batch of one commits at once.
+ */
+export class GroupCommitter<I, R> {
+  private queue: Pending<I, R>[] = [];
+  private flushing = false;
+
+  constructor(
+    private readonly runner: TransactionRunner,
+    private readonly commitBatch: (
+      manager: EntityManager,
+      items: I[],
+    ) => Promise<BatchOutcome<R>[]>,
+    private readonly maxBatch = 256,
+  ) {}
+
+  submit(item: I): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      this.queue.push({ item, resolve, reject });
+      if (!this.flushing) void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, this.maxBatch);
+        try {
+          const outcomes = await this.runner.run((manager) =>
+            this.commitBatch(
+              manager,
+              batch.map((p) => p.item),
+            ),
+          );
+          batch.forEach((p, i) => {
+            const outcome = outcomes[i];
+            if (outcome.ok) p.resolve(outcome.value);
+            else p.reject(outcome.error);
+          });
+        } catch (err) {
+          const error = err instanceof Error ? err : new Error(String(err));
+          for (const p of batch) p.reject(error);
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * The DSS TypeScript SDK: {@link DssClient} speaks DSS-SC1 (docs/protocol) to the
+ * DSS employee API.
+ */
+
+export { DssClient, type DssClientOptions } from './dss-client';
+export {
+  DssApiError,
+  DssChannelError,
+  DssError,
+  DssNetworkError,
+  DssProtocolError,
+  DssServerIdentityError,
+  type DssNetworkErrorKind,
+} from './errors';
+export type {
+  ChangePasswordResult,
+  DeleteResult,
+  HttpMethod,
+  KeyAlgorithm,
+  KeyInfo,
+  LoginResult,
+  LogoutResult,
+  PublicKeyInfo,
+  ServerKeyInfo,
+  SignatureEncoding,
+  SignatureResponseWire,
+  SignatureResult,
+  SignInput,
+} from './types';
+export { spkiFingerprint } from '@dss/secure-channel/protocol';

@@ -1,0 +1,76 @@
+import { ConfigError, loadConfig } from './config';
+
+describe('loadConfig (DESIGN.md §8)', () => {
+  it('gives the documented defaults with an empty environment', () => {
+    const c = loadConfig({}, '/srv/dss');
+    expect(c).toMatchObject({
+      databaseUrl: undefined,
+      databaseEngine: 'sqlite',
+      dataDir: '/srv/dss/data',
+      port: 3000,
+      adminPort: 3001,
+      serverKeyFile: '/srv/dss/data/dss_private.pem',
+      sessionTtlSeconds: 1800,
+      sessionIdleSeconds: 600,
+      bcryptCost: 12,
+      maxDocumentBytes: 8 * 1024 * 1024,
+      replayWindow: 1024,
+      migrationsRun: true,
+    });
+    expect(c.maxBodyBytes).toBeGreaterThan((c.maxDocumentBytes * 16) / 9);
+  });
+
+  it('accepts a MySQL URL', () => {
+    expect(loadConfig({ DSS_DATABASE_URL: 'mysql://root@127.0.0.1:3306/dss' }).databaseEngine).toBe(
+      'mysql',
+    );
+  });
+
+  it.each([
+    ['DSS_PORT', 'abc', /^DSS_PORT: expected an integer between 0 and 65535, got "abc"$/],
+    ['DSS_PORT', '70000', /^DSS_PORT: expected an integer/],
+    ['DSS_BCRYPT_COST', '8', /^DSS_BCRYPT_COST: expected an integer between 10 and 16/],
+    ['DSS_REPLAY_WINDOW', '32', /^DSS_REPLAY_WINDOW: expected an integer between 64/],
+    [
+      'DSS_DATABASE_URL',
+      'postgres://x/y',
+      /^DSS_DATABASE_URL: expected a mysql:\/\/ or mariadb:\/\/ URL/,
+    ],
+    ['DSS_DATABASE_URL', 'mysql://host:3306', /^DSS_DATABASE_URL: expected a database name/],
+    ['DSS_MIGRATIONS_RUN', 'maybe', /^DSS_MIGRATIONS_RUN: expected true or false, got "maybe"$/],
+    ['DSS_LOG_LEVEL', 'loud', /^DSS_LOG_LEVEL: expected one of fatal, error/],
+    [
+      'DSS_SESSION_IDLE_SECONDS',
+      '4000',
+      /^DSS_SESSION_IDLE_SECONDS: expected at most DSS_SESSION_TTL_SECONDS/,
+    ],
+  ])('stops on %s=%s with a one-line message naming the variable', (name, value, message) => {
+    let error: unknown;
+    try {
+      loadConfig({ [name]: value });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toMatch(message);
+    expect((error as Error).message).not.toContain('\n');
+  });
+
+  it('never echoes a secret in its error', () => {
+    expect(() => loadConfig({ DSS_MASTER_KEY: 'not-a-key-but-secret' })).toThrow(
+      /^DSS_MASTER_KEY: expected 32 bytes/,
+    );
+    try {
+      loadConfig({ DSS_MASTER_KEY: 'not-a-key-but-secret' });
+    } catch (e) {
+      expect((e as Error).message).not.toContain('not-a-key-but-secret');
+    }
+  });
+
+  it('accepts a 32-byte master key in hex or base64', () => {
+    expect(loadConfig({ DSS_MASTER_KEY: 'ab'.repeat(32) }).masterKey).toBe('ab'.repeat(32));
+    expect(
+      loadConfig({ DSS_MASTER_KEY: Buffer.alloc(32, 7).toString('base64') }).masterKey,
+    ).toBeDefined();
+  });
+});

@@ -1,0 +1,251 @@
+import { resolve } from 'node:path';
+
+/** How the service stores its data: the embedded SQLite file or a MySQL / MariaDB server. */
+export type DatabaseEngine = 'sqlite' | 'mysql';
+
+/** The one validated configuration object (DESIGN.md §8), read once at boot. */
+export interface DssConfig {
+  /** `mysql://…` for MySQL 8 / MariaDB; undefined selects the embedded SQLite file. */
+  readonly databaseUrl: string | undefined;
+  readonly databaseEngine: DatabaseEngine;
+  readonly dataDir: string;
+  readonly host: string;
+  readonly port: number;
+  readonly adminHost: string;
+  readonly adminPort: number;
+  readonly serverKeyFile: string;
+  readonly masterKey: string | undefined;
+  readonly masterKeyFile: string | undefined;
+  readonly pepper: string | undefined;
+  readonly pepperFile: string | undefined;
+  readonly redisUrl: string | undefined;
+  readonly sessionTtlSeconds: number;
+  readonly sessionIdleSeconds: number;
+  readonly maxSessions: number;
+  readonly replayWindow: number;
+  /** Handshakes per minute from one client address; 0 disables the limit. */
+  readonly handshakeRatePerMinute: number;
+  /** Login attempts per minute from one client address; 0 disables the limit. */
+  readonly loginRatePerMinute: number;
+  readonly loginMaxFailures: number;
+  readonly loginLockoutSeconds: number;
+  readonly bcryptCost: number;
+  readonly tempPasswordTtlHours: number;
+  readonly maxDocumentBytes: number;
+  readonly maxBodyBytes: number;
+  readonly adminBootstrapPassword: string | undefined;
+  readonly migrationsRun: boolean;
+  readonly trustProxy: boolean;
+  readonly logLevel: LogLevel;
+}
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+const LOG_LEVELS: readonly LogLevel[] = [
+  'fatal',
+  'error',
+  'warn',
+  'info',
+  'debug',
+  'trace',
+  'silent',
+];
+
+/** A bad configuration value: the message names the variable and what is expected, on one line. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    expected: string,
+    got: string | undefined,
+  ) {
+    super(
+      `${variable}: expected ${expected}${got === undefined ? '' : `, got ${JSON.stringify(got)}`}`,
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+class Reader {
+  constructor(private readonly env: Env) {}
+
+  raw(name: string): string | undefined {
+    const value = this.env[name];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  }
+
+  string(name: string, fallback: string): string {
+    return this.raw(name) ?? fallback;
+  }
+
+  int(name: string, fallback: number, min: number, max: number): number {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(Number(value))) {
+      throw new ConfigError(name, `an integer between ${min} and ${max}`, value);
+    }
+    const n = Number(value);
+    if (n < min || n > max)
+      throw new ConfigError(name, `an integer between ${min} and ${max}`, value);
+    return n;
+  }
+
+  bool(name: string, fallback: boolean): boolean {
+    const value = this.raw(name)?.toLowerCase();
+    if (value === undefined) return fallback;
+    if (['1', 'true', 'yes', 'on'].includes(value)) return true;
+    if (['0', 'false', 'no', 'off'].includes(value)) return false;
+    throw new ConfigError(name, 'true or false', value);
+  }
+
+  oneOf<T extends string>(name: string, fallback: T, allowed: readonly T[]): T {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    if (!(allowed as readonly string[]).includes(value)) {
+      throw new ConfigError(name, `one of ${allowed.join(', ')}`, value);
+    }
+    return value as T;
+  }
+
+  /** A secret's value is never echoed back in an error message. */
+  secret(name: string, check: (v: string) => boolean, expected: string): string | undefined {
+    const value = this.raw(name);
+    if (value !== undefined && !check(value)) throw new ConfigError(name, expected, undefined);
+    return value;
+  }
+}
+
+function databaseEngineOf(url: string | undefined): DatabaseEngine {
+  if (url === undefined) return 'sqlite';
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConfigError(
+      'DSS_DATABASE_URL',
+      'a URL such as mysql://user:pass@host:3306/dss',
+      undefined,
+    );
+  }
+  if (parsed.protocol !== 'mysql:' && parsed.protocol !== 'mariadb:') {
+    throw new ConfigError(
+      'DSS_DATABASE_URL',
+      'a mysql:// or mariadb:// URL (unset for the embedded SQLite)',
+      parsed.protocol,
+    );
+  }
+  if (parsed.pathname.length <= 1) {
+    throw new ConfigError(
+      'DSS_DATABASE_URL',
+      'a database name in the path (mysql://host:3306/dss)',
+      undefined,
+    );
+  }
+  return 'mysql';
+}
+
+/** Default body limit: a document of maxDocumentBytes, base64url inside JSON, sealed, base64url again. */
+function bodyLimitFor(maxDocumentBytes: number): number {
+  const plaintext = Math.ceil((maxDocumentBytes * 4) / 3) + 1024;
+  return Math.ceil(((plaintext + 16) * 4) / 3) + 1024;
+}
+
+const MASTER_KEY_EXPECTED = '32 bytes as 64 hex characters or base64';
+
+/** True when `value` decodes to exactly 32 bytes from hex or base64 / base64url. */
+export function isKey32(value: string): boolean {
+  if (/^[0-9a-fA-F]{64}$/.test(value)) return true;
+  return /^[A-Za-z0-9+/_-]{43}=?$/.test(value) && Buffer.from(value, 'base64').length === 32;
+}
+
+/**
+ * Reads and validates the whole configuration. Throws {@link ConfigError} on the first bad value.
+ * Paths are resolved against `cwd`.
+ */
+export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): DssConfig {
+  const r = new Reader(env);
+  const databaseUrl = r.raw('DSS_DATABASE_URL');
+  const databaseEngine = databaseEngineOf(databaseUrl);
+  const dataDir = resolve(cwd, r.string('DSS_DATA_DIR', 'data'));
+  const maxDocumentBytes = r.int(
+    'DSS_MAX_DOCUMENT_BYTES',
+    8 * 1024 * 1024,
+    1024,
+    512 * 1024 * 1024,
+  );
+  const sessionTtlSeconds = r.int('DSS_SESSION_TTL_SECONDS', 1800, 10, 7 * 24 * 3600);
+  const masterKeyFile = r.raw('DSS_MASTER_KEY_FILE');
+  const pepperFile = r.raw('DSS_PEPPER_FILE');
+  const config: DssConfig = {
+    databaseUrl,
+    databaseEngine,
+    dataDir,
+    host: r.string('DSS_HOST', '0.0.0.0'),
+    port: r.int('DSS_PORT', 3000, 0, 65535),
+    adminHost: r.string('DSS_ADMIN_HOST', '127.0.0.1'),
+    adminPort: r.int('DSS_ADMIN_PORT', 3001, 0, 65535),
+    serverKeyFile: resolve(
+      cwd,
+      r.string('DSS_SERVER_KEY_FILE', resolve(dataDir, 'dss_private.pem')),
+    ),
+    masterKey: r.secret('DSS_MASTER_KEY', isKey32, MASTER_KEY_EXPECTED),
+    masterKeyFile: masterKeyFile === undefined ? undefined : resolve(cwd, masterKeyFile),
+    pepper: r.secret('DSS_PEPPER', (v) => v.length >= 32, 'at least 32 characters'),
+    pepperFile: pepperFile === undefined ? undefined : resolve(cwd, pepperFile),
+    redisUrl: r.secret(
+      'DSS_REDIS_URL',
+      (v) => /^rediss?:\/\//.test(v),
+      'a redis:// or rediss:// URL',
+    ),
+    sessionTtlSeconds,
+    sessionIdleSeconds: r.int('DSS_SESSION_IDLE_SECONDS', 600, 5, 7 * 24 * 3600),
+    maxSessions: r.int('DSS_MAX_SESSIONS', 100_000, 1, 10_000_000),
+    replayWindow: r.int('DSS_REPLAY_WINDOW', 1024, 64, 65536),
+    handshakeRatePerMinute: r.int('DSS_HANDSHAKE_RATE_LIMIT', 600, 0, 10_000_000),
+    loginRatePerMinute: r.int('DSS_LOGIN_RATE_LIMIT', 60, 0, 10_000_000),
+    loginMaxFailures: r.int('DSS_LOGIN_MAX_FAILURES', 5, 1, 1000),
+    loginLockoutSeconds: r.int('DSS_LOGIN_LOCKOUT_SECONDS', 60, 1, 86400),
+    bcryptCost: r.int('DSS_BCRYPT_COST', 12, 10, 16),
+    tempPasswordTtlHours: r.int('DSS_TEMP_PASSWORD_TTL_HOURS', 168, 1, 24 * 90),
+    maxDocumentBytes,
+    maxBodyBytes: r.int(
+      'DSS_MAX_BODY_BYTES',
+      bodyLimitFor(maxDocumentBytes),
+      1024,
+      1024 * 1024 * 1024,
+    ),
+    adminBootstrapPassword: r.secret(
+      'DSS_ADMIN_BOOTSTRAP_PASSWORD',
+      (v) => v.length >= 12 && v.length <= 128,
+      '12 to 128 characters',
+    ),
+    migrationsRun: r.bool('DSS_MIGRATIONS_RUN', true),
+    trustProxy: r.bool('DSS_TRUST_PROXY', false),
+    logLevel: r.oneOf('DSS_LOG_LEVEL', 'info', LOG_LEVELS),
+  };
+  if (config.masterKey !== undefined && config.masterKeyFile !== undefined) {
+    throw new ConfigError(
+      'DSS_MASTER_KEY_FILE',
+      'to be unset when DSS_MASTER_KEY is set (choose one)',
+      undefined,
+    );
+  }
+  if (config.pepper !== undefined && config.pepperFile !== undefined) {
+    throw new ConfigError(
+      'DSS_PEPPER_FILE',
+      'to be unset when DSS_PEPPER is set (choose one)',
+      undefined,
+    );
+  }
+  if (config.sessionIdleSeconds > sessionTtlSeconds) {
+    throw new ConfigError(
+      'DSS_SESSION_IDLE_SECONDS',
+      `at most DSS_SESSION_TTL_SECONDS (${sessionTtlSeconds})`,
+      String(config.sessionIdleSeconds),
+    );
+  }
+  return Object.freeze(config);
+}
+
+/** Injection token for the {@link DssConfig}. */
+export const DSS_CONFIG = Symbol('DSS_CONFIG');

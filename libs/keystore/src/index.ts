@@ -1,0 +1,2 @@
+export * from './secret-file';
+export * from './server-identity';

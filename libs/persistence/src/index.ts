@@ -1,0 +1,30 @@
+export {
+  buildDataSourceOptions,
+  createDataSource,
+  type DatabaseEngine,
+  engineOf,
+  engineOfDataSource,
+  openDataSource,
+  type PersistenceOptions,
+  resolveDataSourceOptions,
+  SQLITE_FILE_NAME,
+} from './data-source';
+export {
+  AUDIT_CHAIN_HEAD_ID,
+  AUDIT_GENESIS_HASH,
+  type AuditActorType,
+  AuditChainHeadEntity,
+  AuditEventEntity,
+  ENTITIES,
+  KeyPairEntity,
+  OperatorEntity,
+  type OperatorRole,
+  OperatorSessionEntity,
+  type OperatorSessionKind,
+  UserEntity,
+} from './entities';
+export { isUniqueViolation } from './errors';
+export { MIGRATIONS } from './migrations';
+export { TimestampSubscriber } from './timestamps.subscriber';
+export { bigintTransformer } from './transformers';
+export { AsyncMutex, type RowLock, TransactionRunner } from './transaction';

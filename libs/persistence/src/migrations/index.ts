@@ -1,0 +1,5 @@
+import type { MigrationInterface } from 'typeorm';
+import { InitialSchema1764086400000 } from './1764086400000-InitialSchema';
+
+/** Every migration, oldest first. Classes rather than globs, so `ts` sources and `dist` agree. */
+export const MIGRATIONS: (new () => MigrationInterface)[] = [InitialSchema1764086400000];

@@ -1,0 +1,118 @@
+import { type DataSource } from 'typeorm';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
+import { openDataSource } from './data-source';
+import { AuditChainHeadEntity, UserEntity } from './entities';
+import { AsyncMutex, TransactionRunner } from './transaction';
+
+describe('AsyncMutex', () => {
+  it('runs work one at a time, in call order, and survives failures', async () => {
+    const mutex = new AsyncMutex();
+    const log: string[] = [];
+    const task = (name: string, fail = false) =>
+      mutex.runExclusive(async () => {
+        log.push(`start ${name}`);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        log.push(`end ${name}`);
+        if (fail) throw new Error(name);
+        return name;
+      });
+    const results = await Promise.allSettled([task('a'), task('b', true), task('c')]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(log).toEqual(['start a', 'end a', 'start b', 'end b', 'start c', 'end c']);
+  });
+});
+
+describe('TransactionRunner', () => {
+  let db: TestDatabase;
+  let ds: DataSource;
+  let tx: TransactionRunner;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    ds = await openDataSource({ databaseUrl: db.databaseUrl, dataDir: db.dataDir });
+    tx = new TransactionRunner(ds);
+  });
+
+  afterAll(async () => {
+    await ds?.destroy();
+    await db?.drop();
+  });
+
+  const insertUser = (username: string) => (manager: import('typeorm').EntityManager) =>
+    manager.save(manager.create(UserEntity, { username, passwordHash: 'h' }));
+
+  it('knows its engine', () => {
+    expect(tx.engine).toBe(db.engine);
+    expect(tx.lockClause()).toBe(db.engine === 'mysql' ? ' FOR UPDATE' : '');
+    expect(tx.rowLock()).toEqual(db.engine === 'mysql' ? { mode: 'pessimistic_write' } : undefined);
+  });
+
+  it('commits 50 concurrent runs', async () => {
+    const users = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        tx.run(async (manager) => {
+          const user = await insertUser(`concurrent${i}`)(manager);
+          await new Promise((resolve) => setImmediate(resolve));
+          return user.id;
+        }),
+      ),
+    );
+    expect(new Set(users).size).toBe(50);
+    expect(
+      await ds
+        .getRepository(UserEntity)
+        .createQueryBuilder('u')
+        .where('u.username LIKE :p', { p: 'concurrent%' })
+        .getCount(),
+    ).toBe(50);
+  });
+
+  it('rolls back a run that throws, without disturbing concurrent runs', async () => {
+    const results = await Promise.allSettled([
+      tx.run(insertUser('kept1')),
+      tx.run(async (manager) => {
+        await insertUser('rolledback')(manager);
+        throw new Error('abort');
+      }),
+      tx.run(insertUser('kept2')),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((results[1] as PromiseRejectedResult).reason).toEqual(new Error('abort'));
+    const users = ds.getRepository(UserEntity);
+    expect(await users.countBy({ username: 'rolledback' })).toBe(0);
+    expect(await users.countBy({ username: 'kept1' })).toBe(1);
+    expect(await users.countBy({ username: 'kept2' })).toBe(1);
+  });
+
+  it('serialises read-modify-write under a row lock', async () => {
+    const bump = () =>
+      tx.run(async (manager) => {
+        const head = await manager.findOneOrFail(AuditChainHeadEntity, {
+          where: { id: 1 },
+          lock: tx.rowLock(),
+        });
+        await manager.update(AuditChainHeadEntity, 1, { seq: head.seq + 1 });
+      });
+    const start = (await ds.getRepository(AuditChainHeadEntity).findOneByOrFail({ id: 1 })).seq;
+    await Promise.all(Array.from({ length: 20 }, bump));
+    const end = (await ds.getRepository(AuditChainHeadEntity).findOneByOrFail({ id: 1 })).seq;
+    expect(end - start).toBe(20);
+  });
+
+  it('applies FOR UPDATE to a query builder on MySQL only', () => {
+    const qb = tx.forUpdate(ds.getRepository(UserEntity).createQueryBuilder('u'));
+    expect(qb.getQuery().includes('FOR UPDATE')).toBe(db.engine === 'mysql');
+  });
+
+  it('is not re-entrant, but callbacks outliving a run may start their own', async () => {
+    await expect(tx.run(() => tx.run(() => Promise.resolve(1)))).rejects.toThrow(/not re-entrant/);
+    let later: Promise<number> | undefined;
+    await tx.run(() => {
+      later = new Promise((resolve) => setTimeout(resolve, 10)).then(() =>
+        tx.run(() => Promise.resolve(2)),
+      );
+      return Promise.resolve();
+    });
+    await expect(later).resolves.toBe(2);
+  });
+});

@@ -1,0 +1,3 @@
+export * from './nest';
+export * from './protocol';
+export * from './session';

@@ -1,0 +1,57 @@
+import {
+  type DynamicModule,
+  Global,
+  Inject,
+  Module,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { type Clock, CLOCK } from '@dss/common';
+import { type ServerIdentity } from '@dss/keystore';
+import { MemorySessionStore, type SessionStore } from '../session';
+import { SecureChannelService } from './secure-channel.service';
+import { CHANNEL_OPTIONS, type ChannelOptions, SERVER_IDENTITY, SESSION_STORE } from './tokens';
+
+export interface SecureChannelModuleOptions {
+  options: ChannelOptions;
+  identity: ServerIdentity;
+  /** A store to use instead of the in-memory one (Redis, for several instances). */
+  store?: SessionStore;
+}
+
+/** Provides the session store, the server identity and the handshake service. */
+@Global()
+@Module({})
+export class SecureChannelModule implements OnApplicationShutdown {
+  constructor(@Inject(SESSION_STORE) private readonly sessions: SessionStore) {}
+
+  static forRoot(config: SecureChannelModuleOptions): DynamicModule {
+    return {
+      module: SecureChannelModule,
+      providers: [
+        { provide: CHANNEL_OPTIONS, useValue: config.options },
+        { provide: SERVER_IDENTITY, useValue: config.identity },
+        {
+          provide: SESSION_STORE,
+          inject: [CLOCK],
+          useFactory: (clock: Clock): SessionStore =>
+            config.store ??
+            new MemorySessionStore(
+              {
+                ttlSeconds: config.options.sessionTtlSeconds,
+                idleSeconds: config.options.sessionIdleSeconds,
+                maxSessions: config.options.maxSessions,
+                replayWindow: config.options.replayWindow,
+              },
+              clock,
+            ),
+        },
+        SecureChannelService,
+      ],
+      exports: [SESSION_STORE, SERVER_IDENTITY, CHANNEL_OPTIONS, SecureChannelService],
+    };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.sessions.close();
+  }
+}

@@ -1,0 +1,47 @@
+import { ReplayWindow } from './replay-window';
+
+describe('PROTOCOL.md §3.1 replay window (RFC 4303 §3.4.3)', () => {
+  it('accepts each seq once, in any order inside the window', () => {
+    const w = new ReplayWindow(64);
+    for (const seq of [3, 1, 2, 10, 5]) expect(w.accept(seq)).toBe(true);
+    for (const seq of [3, 1, 2, 10, 5]) expect(w.accept(seq)).toBe(false);
+    expect(w.high).toBe(10);
+    expect(w.check(4)).toBe(true);
+  });
+
+  it('refuses seq <= H - W and accepts H - W + 1', () => {
+    const w = new ReplayWindow(64);
+    expect(w.accept(100)).toBe(true);
+    expect(w.check(36)).toBe(false);
+    expect(w.check(37)).toBe(true);
+  });
+
+  it('forgets bits that slide out of the window (no false replays after a jump)', () => {
+    const w = new ReplayWindow(64);
+    for (let s = 1; s <= 64; s++) expect(w.accept(s)).toBe(true);
+    expect(w.accept(64 + 63)).toBe(true); // slots of 65..126 are cleared, not inherited from 1..62
+    for (let s = 65; s < 127; s++) expect(w.check(s)).toBe(true);
+    expect(w.accept(1000)).toBe(true); // a jump past W clears everything
+    expect(w.check(999)).toBe(true);
+    expect(w.check(936)).toBe(false);
+  });
+
+  it('check never changes state', () => {
+    const w = new ReplayWindow(64);
+    expect(w.check(5)).toBe(true);
+    expect(w.check(5)).toBe(true);
+    expect(w.high).toBe(0);
+  });
+
+  it('handles seq up to 2^53 - 1', () => {
+    const w = new ReplayWindow(1024);
+    expect(w.accept(Number.MAX_SAFE_INTEGER)).toBe(true);
+    expect(w.accept(Number.MAX_SAFE_INTEGER)).toBe(false);
+    expect(w.accept(Number.MAX_SAFE_INTEGER - 1)).toBe(true);
+  });
+
+  it('rejects a size that is not a multiple of 32 or below 64', () => {
+    expect(() => new ReplayWindow(32)).toThrow(RangeError);
+    expect(() => new ReplayWindow(100)).toThrow(RangeError);
+  });
+});

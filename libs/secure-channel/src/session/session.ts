@@ -1,0 +1,52 @@
+import { type SessionKeys } from '../protocol';
+
+/** PROTOCOL.md §4 session states. */
+export type SessionState = 'open' | 'must-change' | 'authenticated';
+
+/** What the server keeps per DSS-SC1 session. `esk_S` and `shared` are never kept (PFS). */
+export interface ChannelSession {
+  /** b64u of the 16-byte session id. */
+  readonly id: string;
+  readonly sessionId: Buffer;
+  readonly keys: SessionKeys;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+  lastSeenAt: number;
+  state: SessionState;
+  userId?: number;
+  username?: string;
+}
+
+/** Why a session cannot be used. */
+export type SessionLookup =
+  { status: 'ok'; session: ChannelSession } | { status: 'unknown' } | { status: 'expired' };
+
+/** Outcome of marking a `seq` accepted. */
+export type SeqOutcome = 'accepted' | 'replayed' | 'unknown';
+
+/**
+ * Where sessions and their replay windows live: memory by default, Redis for several instances
+ * (DESIGN.md §9). Every method is atomic with respect to concurrent requests on the same session.
+ */
+export interface SessionStore {
+  /** Adds a session; false when the store is at its bound on live sessions. */
+  create(session: ChannelSession): Promise<boolean>;
+  /** Looks a session up, applying the absolute lifetime and the idle timeout. */
+  lookup(id: string): Promise<SessionLookup>;
+  /** True when `seq` is fresh for the session's window (no state change; §3.1 pre-check). */
+  seqFresh(id: string, seq: number): Promise<boolean>;
+  /** Marks `seq` accepted and refreshes the idle timer; atomic check-and-set. */
+  acceptSeq(id: string, seq: number): Promise<SeqOutcome>;
+  /** Changes the session's authentication state. */
+  setState(
+    id: string,
+    state: SessionState,
+    user?: { userId: number; username: string },
+  ): Promise<void>;
+  /** Destroys a session (logout). */
+  destroy(id: string): Promise<void>;
+  /** Number of live sessions. */
+  size(): Promise<number>;
+  /** Stops timers and releases connections. */
+  close(): Promise<void>;
+}
