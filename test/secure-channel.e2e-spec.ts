@@ -141,6 +141,24 @@ describe('DSS-SC1 secure channel (e2e)', () => {
       });
     });
 
+    it.each<[string, Buffer]>([
+      ['a JSON array', Buffer.from('[]')],
+      ['a JSON string', Buffer.from('"x"')],
+      ['text that is not JSON', Buffer.from('hello')],
+      ['invalid UTF-8', Buffer.from([0x7b, 0xff, 0xfe, 0x7d])],
+    ])(
+      'answers an authenticated plaintext that is %s with a sealed 400 invalid_request',
+      async (_name, plaintext) => {
+        const s = await rawHandshake(server);
+        const body = sealRequest(s.keys, s.sessionId, 1, 'POST', '/v1/test/echo', plaintext);
+        const res = await request(server.url).post('/v1/test/echo').send(body);
+        expect(res.status).toBe(400);
+        expect(openJson(s, 1, 400, res.body)).toEqual({
+          error: { code: 'invalid_request', message: expect.any(String) },
+        });
+      },
+    );
+
     it('binds the status into the AAD: a response opened under another status fails', async () => {
       const s = await rawHandshake(server);
       const res = await request(server.url)

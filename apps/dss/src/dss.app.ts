@@ -1,8 +1,9 @@
 import { NestFactory } from '@nestjs/core';
 import { type NestExpressApplication } from '@nestjs/platform-express';
+import { loadOrCreatePepper, PasswordHasher } from '@dss/accounts';
 import { type Clock, createLogger, PinoNestLogger, systemClock } from '@dss/common';
 import { type DssConfig } from '@dss/config';
-import { loadOrCreateServerIdentity, type ServerIdentity } from '@dss/keystore';
+import { loadOrCreateServerIdentity, MasterKeyRing, type ServerIdentity } from '@dss/keystore';
 import { json, type NextFunction, type Request, type Response } from 'express';
 import { type Logger } from 'pino';
 import { DssModule, type DssModuleDeps } from './dss.module';
@@ -33,11 +34,9 @@ function bodyErrorHandler(
 ): void {
   if (!err || typeof err.type !== 'string') return next(err);
   if (err.type === 'entity.too.large') {
-    res
-      .status(413)
-      .json({
-        error: { code: 'payload_too_large', message: 'the request body is over the limit' },
-      });
+    res.status(413).json({
+      error: { code: 'payload_too_large', message: 'the request body is over the limit' },
+    });
     return;
   }
   res.status(400).json({ error: { code: 'bad_envelope', message: 'the body is not valid JSON' } });
@@ -77,11 +76,26 @@ export async function createDssApp(
       'created a new server identity key; give dss_public.pem to clients',
     );
   }
+  const ring = MasterKeyRing.load(config);
+  if (ring.created) {
+    logger.warn(
+      { file: ring.path },
+      'created a new master key file; production should provide DSS_MASTER_KEY or DSS_MASTER_KEY_FILE and back it up',
+    );
+  }
+  const pepper = loadOrCreatePepper(config);
+  if (pepper.created)
+    logger.warn(
+      'created a new password pepper file in the data directory; back it up with the master key',
+    );
+  const hasher = new PasswordHasher(pepper.pepper, config.bcryptCost);
   const app = await NestFactory.create<NestExpressApplication>(
     DssModule.forRoot(config, {
       clock: options.clock ?? systemClock,
       logger,
       identity,
+      ring,
+      hasher,
       extraModules: options.extraModules,
       sessionStore: options.sessionStore,
     }),

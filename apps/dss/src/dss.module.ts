@@ -1,8 +1,11 @@
 import { type DynamicModule, Module, type ModuleMetadata } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
-import { type Clock } from '@dss/common';
+import { AccountsModule, type PasswordHasher } from '@dss/accounts';
+import { AuditModule } from '@dss/audit';
+import { type Clock, CoreModule } from '@dss/common';
 import { type DssConfig } from '@dss/config';
-import { type ServerIdentity } from '@dss/keystore';
+import { DatabaseModule } from '@dss/persistence';
+import { KeystoreModule, type MasterKeyRing, type ServerIdentity } from '@dss/keystore';
 import {
   PlainErrorFilter,
   SecureChannelInterceptor,
@@ -10,16 +13,19 @@ import {
   type SessionStore,
 } from '@dss/secure-channel';
 import { type Logger } from 'pino';
-import { CoreModule } from './core/core.module';
-import { DatabaseModule } from './core/database.module';
+import { AuthModule } from './auth/auth.module';
 import { HandshakeModule } from './handshake/handshake.module';
 import { HealthModule } from './health/health.module';
+import { KeysModule } from './keys/keys.module';
+import { SigningModule } from './signing/signing.module';
 import { createValidationPipe } from './validation';
 
 export interface DssModuleDeps {
   clock: Clock;
   logger: Logger;
   identity: ServerIdentity;
+  ring: MasterKeyRing;
+  hasher: PasswordHasher;
   sessionStore?: SessionStore;
   /** Extra modules (tests mount test-only sealed routes this way). */
   extraModules?: NonNullable<ModuleMetadata['imports']>;
@@ -34,6 +40,9 @@ export class DssModule {
       imports: [
         CoreModule.forRoot(config, deps.clock, deps.logger),
         DatabaseModule.forRoot(config),
+        AuditModule,
+        AccountsModule.forRoot(deps.hasher),
+        KeystoreModule.forRoot(deps.ring, { cacheSize: Math.min(config.maxSessions, 100_000) }),
         SecureChannelModule.forRoot({
           identity: deps.identity,
           store: deps.sessionStore,
@@ -47,6 +56,9 @@ export class DssModule {
         }),
         HandshakeModule,
         HealthModule,
+        AuthModule,
+        KeysModule,
+        SigningModule,
         ...(deps.extraModules ?? []),
       ],
       providers: [

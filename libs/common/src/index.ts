@@ -1,3 +1,4 @@
 export * from './clock';
+export * from './core.module';
 export * from './errors';
 export * from './logger';

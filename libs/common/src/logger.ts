@@ -1,6 +1,9 @@
 import { type LoggerService } from '@nestjs/common';
 import pino, { type Logger } from 'pino';
 
+/** Injection token for the application's pino logger. */
+export const APP_LOGGER = Symbol('APP_LOGGER');
+
 /**
  * Structured JSON logs. Call sites log ids, codes and sizes, never keys, passwords, plaintexts or
  * payloads; the redact list is a second line of defence for field names that must never appear.

@@ -58,7 +58,7 @@ describe('loadConfig (DESIGN.md §8)', () => {
 
   it('never echoes a secret in its error', () => {
     expect(() => loadConfig({ DSS_MASTER_KEY: 'not-a-key-but-secret' })).toThrow(
-      /^DSS_MASTER_KEY: expected 32 bytes/,
+      /^DSS_MASTER_KEY: expected one or more comma-separated 32-byte keys/,
     );
     try {
       loadConfig({ DSS_MASTER_KEY: 'not-a-key-but-secret' });
@@ -67,7 +67,7 @@ describe('loadConfig (DESIGN.md §8)', () => {
     }
   });
 
-  it('accepts a 32-byte master key in hex or base64', () => {
+  it('accepts 32-byte master keys in hex or base64, one or a list', () => {
     expect(loadConfig({ DSS_MASTER_KEY: 'ab'.repeat(32) }).masterKey).toBe('ab'.repeat(32));
     expect(
       loadConfig({ DSS_MASTER_KEY: Buffer.alloc(32, 7).toString('base64') }).masterKey,

@@ -150,7 +150,8 @@ function bodyLimitFor(maxDocumentBytes: number): number {
   return Math.ceil(((plaintext + 16) * 4) / 3) + 1024;
 }
 
-const MASTER_KEY_EXPECTED = '32 bytes as 64 hex characters or base64';
+const MASTER_KEY_EXPECTED =
+  'one or more comma-separated 32-byte keys (64 hex characters or base64), the current one first';
 
 /** True when `value` decodes to exactly 32 bytes from hex or base64 / base64url. */
 export function isKey32(value: string): boolean {
@@ -188,7 +189,11 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       cwd,
       r.string('DSS_SERVER_KEY_FILE', resolve(dataDir, 'dss_private.pem')),
     ),
-    masterKey: r.secret('DSS_MASTER_KEY', isKey32, MASTER_KEY_EXPECTED),
+    masterKey: r.secret(
+      'DSS_MASTER_KEY',
+      (v) => v.split(',').every((k) => isKey32(k.trim())),
+      MASTER_KEY_EXPECTED,
+    ),
     masterKeyFile: masterKeyFile === undefined ? undefined : resolve(cwd, masterKeyFile),
     pepper: r.secret('DSS_PEPPER', (v) => v.length >= 32, 'at least 32 characters'),
     pepperFile: pepperFile === undefined ? undefined : resolve(cwd, pepperFile),

@@ -28,3 +28,4 @@ export { MIGRATIONS } from './migrations';
 export { TimestampSubscriber } from './timestamps.subscriber';
 export { bigintTransformer } from './transformers';
 export { AsyncMutex, type RowLock, TransactionRunner } from './transaction';
+export { DatabaseModule } from './database.module';

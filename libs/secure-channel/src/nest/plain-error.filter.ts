@@ -1,9 +1,8 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, Inject } from '@nestjs/common';
 import { type Response } from 'express';
+import { APP_LOGGER } from '@dss/common';
 import { type Logger } from 'pino';
 import { renderError } from './error-mapping';
-
-export const APP_LOGGER = Symbol('APP_LOGGER');
 
 /**
  * Answers every error that was not sealed: channel errors (PROTOCOL.md §3.2), unknown routes,

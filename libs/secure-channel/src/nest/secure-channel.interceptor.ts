@@ -6,7 +6,7 @@ import {
   type NestInterceptor,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { DomainError, ErrorCode } from '@dss/common';
+import { APP_LOGGER, DomainError, ErrorCode } from '@dss/common';
 import { type Response } from 'express';
 import { type Logger } from 'pino';
 import { catchError, from, map, type Observable, of, switchMap } from 'rxjs';
@@ -20,7 +20,6 @@ import {
 } from '../protocol';
 import { type ChannelSession, type SessionState, type SessionStore } from '../session';
 import { renderError } from './error-mapping';
-import { APP_LOGGER } from './plain-error.filter';
 import {
   PUBLIC_ROUTE,
   type RequiredState,

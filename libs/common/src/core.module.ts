@@ -1,10 +1,10 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
-import { type Clock, CLOCK } from '@dss/common';
 import { DSS_CONFIG, type DssConfig } from '@dss/config';
-import { APP_LOGGER } from '@dss/secure-channel';
 import { type Logger } from 'pino';
+import { type Clock, CLOCK } from './clock';
+import { APP_LOGGER } from './logger';
 
-/** Configuration, clock and logger for every module of the app. */
+/** Configuration, clock and logger for every module of an app or command-line tool. */
 @Global()
 @Module({})
 export class CoreModule {

@@ -6,8 +6,9 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { type DssConfig } from '@dss/config';
-import { openDataSource, TransactionRunner } from '@dss/persistence';
 import { DataSource } from 'typeorm';
+import { openDataSource } from './data-source';
+import { TransactionRunner } from './transaction';
 
 /** Opens the configured database (SQLite or MySQL), applies migrations unless told not to. */
 @Global()

@@ -1,0 +1,28 @@
+import { DomainError, ErrorCode } from '@dss/common';
+
+/** Documented exit codes of `dss-admin` (README, "Operator command line"). */
+export enum ExitCode {
+  Ok = 0,
+  Failure = 1,
+  Usage = 2,
+  NotFound = 3,
+  Conflict = 4,
+  AuditChainBroken = 5,
+}
+
+export function exitCodeOf(err: unknown): ExitCode {
+  if (!(err instanceof DomainError)) return ExitCode.Failure;
+  switch (err.code) {
+    case ErrorCode.InvalidUsername:
+    case ErrorCode.InvalidRequest:
+    case ErrorCode.WeakPassword:
+      return ExitCode.Usage;
+    case ErrorCode.NotFound:
+      return ExitCode.NotFound;
+    case ErrorCode.UserExists:
+    case ErrorCode.Conflict:
+      return ExitCode.Conflict;
+    default:
+      return ExitCode.Failure;
+  }
+}

@@ -1,0 +1,369 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { type INestApplicationContext } from '@nestjs/common';
+import {
+  AccountsService,
+  loadOrCreatePepper,
+  PasswordHasher,
+  type UserSummary,
+} from '@dss/accounts';
+import { AuditAction, AuditService } from '@dss/audit';
+import { createLogger, DomainError, ErrorCode, systemClock } from '@dss/common';
+import { ConfigError, type DssConfig, loadConfig } from '@dss/config';
+import { kekUsage, MasterKeyRing, rewrapAll } from '@dss/keystore';
+import { TransactionRunner } from '@dss/persistence';
+import { Command, CommanderError, Option } from 'commander';
+import { existsSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { DataSource } from 'typeorm';
+import { AdminCliModule } from './admin-cli.module';
+import { ExitCode, exitCodeOf } from './exit-codes';
+
+interface JsonFlag {
+  json?: boolean;
+}
+
+/** The operator running the command, as the audit trail names it. */
+const ACTOR = { type: 'operator' as const, name: `cli:${safeUser()}` };
+
+function safeUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}
+
+function print(opts: JsonFlag, json: unknown, text: string): void {
+  process.stdout.write(opts.json ? `${JSON.stringify(json)}\n` : `${text}\n`);
+}
+
+class Services {
+  private constructor(
+    readonly config: DssConfig,
+    readonly ring: MasterKeyRing,
+    private readonly context: INestApplicationContext,
+  ) {}
+
+  static async open(): Promise<Services> {
+    if (existsSync('.env')) process.loadEnvFile('.env');
+    const config = loadConfig();
+    const logger = createLogger(process.env.DSS_LOG_LEVEL ?? 'warn');
+    const ring = MasterKeyRing.load(config);
+    if (ring.created)
+      process.stderr.write(
+        `dss-admin: created a new master key at ${ring.path}; production should provide DSS_MASTER_KEY or DSS_MASTER_KEY_FILE\n`,
+      );
+    const { pepper } = loadOrCreatePepper(config);
+    const hasher = new PasswordHasher(pepper, config.bcryptCost);
+    const context = await NestFactory.createApplicationContext(
+      AdminCliModule.forRoot(config, { clock: systemClock, logger, ring, hasher }),
+      {
+        logger: false,
+        abortOnError: false,
+      },
+    );
+    return new Services(config, ring, context);
+  }
+
+  get accounts(): AccountsService {
+    return this.context.get(AccountsService);
+  }
+  get audit(): AuditService {
+    return this.context.get(AuditService);
+  }
+  get dataSource(): DataSource {
+    return this.context.get(DataSource);
+  }
+  get runner(): TransactionRunner {
+    return this.context.get(TransactionRunner);
+  }
+  close(): Promise<void> {
+    return this.context.close();
+  }
+}
+
+async function withServices(work: (s: Services) => Promise<void>): Promise<void> {
+  const services = await Services.open();
+  try {
+    await work(services);
+  } finally {
+    await services.close();
+  }
+}
+
+function credentialOutput(
+  opts: JsonFlag,
+  verb: string,
+  r: { username: string; temporaryPassword: string; temporaryPasswordExpiresAt: Date },
+): void {
+  print(
+    opts,
+    {
+      username: r.username,
+      temporaryPassword: r.temporaryPassword,
+      expiresAt: r.temporaryPasswordExpiresAt.toISOString(),
+    },
+    [
+      `${verb} ${r.username}.`,
+      `Temporary password (shown once): ${r.temporaryPassword}`,
+      `Expires: ${r.temporaryPasswordExpiresAt.toISOString()}`,
+      'Give it to the user over a trusted channel; they must choose a new password at first login.',
+    ].join('\n'),
+  );
+}
+
+function userLine(u: UserSummary): string {
+  return `${u.username.padEnd(24)} ${u.status.padEnd(22)} ${u.keyCreationBlocked ? 'new key blocked' : ''}`.trimEnd();
+}
+
+function buildProgram(): Command {
+  const program = new Command('dss-admin')
+    .description(
+      'Operator commands for DSS, run on the server host against the configured database.',
+    )
+    .showHelpAfterError()
+    .exitOverride();
+  const json = () => new Option('--json', 'print machine-readable JSON');
+
+  const users = program.command('users').description('register and manage employees');
+  users
+    .command('add')
+    .description('register a user; prints a one-time temporary password')
+    .argument('<username>', '3-64 characters of a-z 0-9 . _ -')
+    .addOption(json())
+    .action((username: string, opts: JsonFlag) =>
+      withServices(async (s) =>
+        credentialOutput(opts, 'Registered', await s.accounts.register(username, ACTOR)),
+      ),
+    );
+  users
+    .command('reset-password')
+    .description('issue a new temporary password (the user must change it at next login)')
+    .argument('<username>')
+    .addOption(json())
+    .action((username: string, opts: JsonFlag) =>
+      withServices(async (s) =>
+        credentialOutput(
+          opts,
+          'Reset the password of',
+          await s.accounts.resetPassword(username, ACTOR),
+        ),
+      ),
+    );
+  for (const [name, description, verb] of [
+    ['disable', 'stop a user from logging in', 'Disabled'],
+    ['enable', 'let a disabled or locked user log in again', 'Enabled'],
+    [
+      'allow-new-key',
+      'let a user who deleted their key pair create a new one',
+      'Allowed a new key pair for',
+    ],
+  ] as const) {
+    users
+      .command(name)
+      .description(description)
+      .argument('<username>')
+      .addOption(json())
+      .action((username: string, opts: JsonFlag) =>
+        withServices(async (s) => {
+          const method =
+            name === 'disable' ? 'disable' : name === 'enable' ? 'enable' : 'allowNewKey';
+          await s.accounts[method](username, ACTOR);
+          const u = await s.accounts.get(username);
+          print(
+            opts,
+            { username: u.username, status: u.status, keyCreationBlocked: u.keyCreationBlocked },
+            `${verb} ${u.username}.`,
+          );
+        }),
+      );
+  }
+  users
+    .command('list')
+    .description('list users with their status')
+    .addOption(
+      new Option('--status <status>', 'only users in this status').choices([
+        'active',
+        'must_change_password',
+        'locked',
+        'disabled',
+      ]),
+    )
+    .option('--search <text>', 'only usernames containing this text')
+    .addOption(json())
+    .action(
+      (
+        opts: JsonFlag & {
+          status?: 'active' | 'must_change_password' | 'locked' | 'disabled';
+          search?: string;
+        },
+      ) =>
+        withServices(async (s) => {
+          const items: UserSummary[] = [];
+          for (let offset = 0; ; offset += 500) {
+            const page = await s.accounts.list({
+              status: opts.status,
+              search: opts.search,
+              offset,
+              limit: 500,
+            });
+            items.push(...page.items);
+            if (items.length >= page.total || page.items.length === 0) break;
+          }
+          await s.audit.record({
+            actorType: 'operator',
+            actor: ACTOR.name,
+            action: AuditAction.UsersListed,
+            details: { count: items.length, status: opts.status, search: opts.search },
+          });
+          print(
+            opts,
+            { users: items },
+            items.length === 0 ? 'No users.' : items.map(userLine).join('\n'),
+          );
+        }),
+    );
+
+  const masterKey = program
+    .command('master-key')
+    .description('the master key (KEK) that wraps users’ private keys');
+  masterKey
+    .command('status')
+    .description('show the master key ids and how many keys each wraps')
+    .addOption(json())
+    .action((opts: JsonFlag) =>
+      withServices(async (s) => {
+        const usage = await kekUsage(s.dataSource);
+        await s.audit.record({
+          actorType: 'operator',
+          actor: ACTOR.name,
+          action: AuditAction.MasterKeyStatusRead,
+          details: { usage },
+        });
+        const current = s.ring.current().id;
+        print(
+          opts,
+          { current, known: s.ring.ids(), usage, source: s.ring.source },
+          [
+            `current master key: ${current} (${s.ring.source})`,
+            ...Object.entries(usage).map(
+              ([id, n]) =>
+                `  ${id}: ${n} key pair(s)${id === current ? '' : ' — run `dss-admin master-key rewrap`'}`,
+            ),
+          ].join('\n'),
+        );
+      }),
+    );
+  masterKey
+    .command('rotate')
+    .description('create a new master key (file source) and re-wrap every key pair under it')
+    .addOption(json())
+    .action((opts: JsonFlag) =>
+      withServices(async (s) => {
+        if (s.ring.source !== 'file' || !s.ring.path) {
+          throw new DomainError(
+            ErrorCode.InvalidRequest,
+            'the master key comes from DSS_MASTER_KEY: put the new key first in that list, restart the service, then run `dss-admin master-key rewrap`',
+          );
+        }
+        const { newId, retiredIds } = MasterKeyRing.rotateFile(s.ring.path);
+        s.ring.reloadIfChanged();
+        const result = await rewrapAll(s.dataSource, s.runner, s.ring);
+        await s.audit.record({
+          actorType: 'operator',
+          actor: ACTOR.name,
+          action: AuditAction.MasterKeyRotated,
+          details: { newKekId: newId, retiredKekIds: retiredIds, rewrapped: result.rewrapped },
+        });
+        print(
+          opts,
+          { newKekId: newId, retiredKekIds: retiredIds, ...result },
+          `New master key ${newId}; re-wrapped ${result.rewrapped} key pair(s). Retired keys stay in ${s.ring.path} for reading until you remove them.`,
+        );
+      }),
+    );
+  masterKey
+    .command('rewrap')
+    .description('re-wrap every key pair under the current master key')
+    .addOption(json())
+    .action((opts: JsonFlag) =>
+      withServices(async (s) => {
+        const result = await rewrapAll(s.dataSource, s.runner, s.ring);
+        await s.audit.record({
+          actorType: 'operator',
+          actor: ACTOR.name,
+          action: AuditAction.MasterKeyRewrapped,
+          details: { kekId: s.ring.current().id, rewrapped: result.rewrapped },
+        });
+        print(
+          opts,
+          { kekId: s.ring.current().id, ...result },
+          `Re-wrapped ${result.rewrapped} key pair(s) under ${s.ring.current().id}.`,
+        );
+      }),
+    );
+
+  const audit = program.command('audit').description('the hash-chained audit trail');
+  audit
+    .command('verify')
+    .description(
+      'recompute the whole chain; exit 5 and name the first broken event if it was altered',
+    )
+    .addOption(json())
+    .action((opts: JsonFlag) =>
+      withServices(async (s) => {
+        const result = await s.audit.verify(s.dataSource.manager);
+        await s.audit.record({
+          actorType: 'operator',
+          actor: ACTOR.name,
+          action: AuditAction.AuditVerified,
+          details: {
+            valid: result.valid,
+            checkedEvents: result.checkedEvents,
+            firstInvalidSeq: result.firstInvalidSeq,
+          },
+        });
+        print(
+          opts,
+          {
+            valid: result.valid,
+            checkedEvents: result.checkedEvents,
+            headHash: result.headHash,
+            firstInvalidSeq: result.firstInvalidSeq,
+            reason: result.reason,
+          },
+          result.valid
+            ? `Audit trail intact: ${result.checkedEvents} event(s), head ${result.headHash}.`
+            : `AUDIT TRAIL BROKEN at event ${result.firstInvalidSeq}: ${result.reason}. ${result.checkedEvents} event(s) before it verify.`,
+        );
+        if (!result.valid) process.exitCode = ExitCode.AuditChainBroken;
+      }),
+    );
+  return program;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version print and exit 0; everything else commander rejects is a usage error.
+      process.exitCode = err.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
+      return;
+    }
+    const message =
+      err instanceof ConfigError
+        ? `configuration error: ${err.message}`
+        : err instanceof DomainError
+          ? err.message
+          : err instanceof Error
+            ? err.message
+            : String(err);
+    process.stderr.write(`dss-admin: ${message}\n`);
+    process.exitCode = exitCodeOf(err);
+  }
+}
+
+void main(process.argv);

@@ -1,0 +1,2 @@
+/** A request with no fields: `{}`. Any field is refused (`forbidNonWhitelisted`). */
+export class EmptyDto {}

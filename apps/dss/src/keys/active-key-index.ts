@@ -1,0 +1,68 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DSS_CONFIG, type DssConfig } from '@dss/config';
+import { KeystoreService, type SigningKey } from '@dss/keystore';
+import { KeyPairEntity } from '@dss/persistence';
+import { DataSource } from 'typeorm';
+
+export interface ActiveKey {
+  keyId: string;
+  key: SigningKey;
+}
+
+interface Entry {
+  keyId: string;
+  kekId: string;
+  wrapped: Buffer;
+}
+
+/**
+ * Which key pair is active for a user, with its wrapped private key, kept in a bounded LRU so
+ * that SignDoc does not read the database before signing. Only a speed-up: a deleted key cannot
+ * sign, because the signature's audit transaction re-checks the key row under a lock (see
+ * SignatureLedger), on every instance, whatever this index still holds.
+ */
+@Injectable()
+export class ActiveKeyIndex {
+  private readonly entries = new Map<number, Entry>();
+  private readonly capacity: number;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly keystore: KeystoreService,
+    @Inject(DSS_CONFIG) config: DssConfig,
+  ) {
+    this.capacity = Math.max(16, config.maxSessions);
+  }
+
+  async get(userId: number): Promise<ActiveKey | null> {
+    let entry = this.entries.get(userId);
+    if (entry) {
+      // LRU: move to the end.
+      this.entries.delete(userId);
+      this.entries.set(userId, entry);
+    } else {
+      const row = await this.dataSource
+        .getRepository(KeyPairEntity)
+        .createQueryBuilder('k')
+        .addSelect('k.privateKeyWrapped')
+        .where('k.active_user_id = :userId', { userId })
+        .getOne();
+      if (!row || !row.privateKeyWrapped || !row.kekId) return null;
+      entry = { keyId: row.id, kekId: row.kekId, wrapped: row.privateKeyWrapped };
+      if (this.entries.size >= this.capacity)
+        this.entries.delete(this.entries.keys().next().value as number);
+      this.entries.set(userId, entry);
+    }
+    const key = this.keystore.signingKey({
+      id: entry.keyId,
+      userId,
+      kekId: entry.kekId,
+      privateKeyWrapped: entry.wrapped,
+    });
+    return { keyId: entry.keyId, key };
+  }
+
+  forget(userId: number): void {
+    this.entries.delete(userId);
+  }
+}

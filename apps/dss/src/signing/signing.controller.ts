@@ -1,0 +1,21 @@
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { type ChannelSession, CurrentSession, Sealed } from '@dss/secure-channel';
+import { callerOf } from '../caller';
+import { type SignatureResponse, SignDto } from './dto/sign.dto';
+import { SigningService } from './signing.service';
+
+/** PROTOCOL.md §4: SignDoc. */
+@Controller('v1/signatures')
+export class SigningController {
+  constructor(private readonly signing: SigningService) {}
+
+  @Post()
+  @HttpCode(200)
+  @Sealed()
+  sign(
+    @Body() dto: SignDto,
+    @CurrentSession() session: ChannelSession,
+  ): Promise<SignatureResponse> {
+    return this.signing.sign(callerOf(session), dto);
+  }
+}

@@ -1,0 +1,87 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DomainError, ErrorCode } from '@dss/common';
+import { DSS_CONFIG, type DssConfig } from '@dss/config';
+import { createHash } from 'node:crypto';
+import { ActiveKeyIndex } from '../keys/active-key-index';
+import { type Caller } from '../keys/keys.service';
+import { type SignatureEncoding, type SignatureResponse, type SignDto } from './dto/sign.dto';
+import { KeyNoLongerActiveError, SignatureLedger } from './signature-ledger';
+
+/** Strict base64url: the canonical encoding only (DTO validation has checked the alphabet). */
+function decodeB64u(value: string, field: string): Buffer {
+  const bytes = Buffer.from(value, 'base64url');
+  if (bytes.toString('base64url') !== value) {
+    throw new DomainError(ErrorCode.InvalidRequest, `${field} is not canonical base64url`);
+  }
+  return bytes;
+}
+
+/** SignDoc (PROTOCOL.md §4): ECDSA P-256 over SHA-256, as in the original report. */
+@Injectable()
+export class SigningService {
+  private readonly maxDocumentBytes: number;
+
+  constructor(
+    private readonly activeKeys: ActiveKeyIndex,
+    private readonly ledger: SignatureLedger,
+    @Inject(DSS_CONFIG) config: DssConfig,
+  ) {
+    this.maxDocumentBytes = config.maxDocumentBytes;
+  }
+
+  async sign(caller: Caller, dto: SignDto): Promise<SignatureResponse> {
+    if ((dto.document === undefined) === (dto.digest === undefined)) {
+      throw new DomainError(ErrorCode.InvalidRequest, 'send exactly one of document and digest');
+    }
+    const encoding: SignatureEncoding = dto.encoding ?? 'der';
+    let document: Buffer | undefined;
+    let digest: Buffer;
+    if (dto.document !== undefined) {
+      // Compare before decoding: a base64url string of n characters holds floor(3n/4) bytes.
+      if (Math.floor((dto.document.length * 3) / 4) > this.maxDocumentBytes) {
+        throw new DomainError(
+          ErrorCode.DocumentTooLarge,
+          `documents are limited to ${this.maxDocumentBytes} bytes; send the digest instead`,
+        );
+      }
+      document = decodeB64u(dto.document, 'document');
+      digest = createHash('sha256').update(document).digest();
+    } else {
+      digest = decodeB64u(dto.digest!, 'digest');
+      if (digest.length !== 32)
+        throw new DomainError(ErrorCode.InvalidRequest, 'digest must be 32 bytes (SHA-256)');
+    }
+
+    // Two tries: a cached key that was deleted or replaced elsewhere is dropped and looked up again.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const active = await this.activeKeys.get(caller.userId);
+      if (!active) break;
+      const signature = document
+        ? active.key.signDocument(document, encoding)
+        : active.key.signDigest(digest, encoding);
+      try {
+        await this.ledger.record({
+          username: caller.username,
+          keyId: active.keyId,
+          digest: digest.toString('hex'),
+          encoding,
+          mode: document ? 'document' : 'digest',
+        });
+      } catch (err) {
+        if (err instanceof KeyNoLongerActiveError) {
+          this.activeKeys.forget(caller.userId);
+          continue;
+        }
+        throw err;
+      }
+      return {
+        keyId: active.keyId,
+        algorithm: 'ecdsa-p256-sha256',
+        digest: digest.toString('base64url'),
+        signature: signature.toString('base64url'),
+        encoding,
+      };
+    }
+    throw new DomainError(ErrorCode.NoKey, 'no active key pair');
+  }
+}
