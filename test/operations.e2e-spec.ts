@@ -232,6 +232,52 @@ describe('employee operations (e2e)', () => {
     });
   });
 
+  describe('ending sessions', () => {
+    it('ends a user’s open sessions when an administrator disables them, then lets them back after enable', async () => {
+      const kate = await activeUser('kate');
+      await kate.createKeys();
+      clock.advance(1);
+      await accounts.disable('kate', ACTOR);
+      const ended = await apiError(kate.sign({ digest: Buffer.alloc(32, 5) }));
+      expect(ended).toMatchObject({ status: 401, code: 'not_authenticated' });
+      expect(ended.message).toMatch(/ended/);
+      // The session is open again: logging in is allowed, and refused while disabled.
+      expect(await apiError(kate.login('kate', GOOD))).toMatchObject({
+        status: 401,
+        code: 'invalid_credentials',
+      });
+      await accounts.enable('kate', ACTOR);
+      await expect(kate.login('kate', GOOD)).resolves.toMatchObject({ username: 'kate' });
+      await expect(kate.sign({ digest: Buffer.alloc(32, 5) })).resolves.toMatchObject({
+        encoding: 'der',
+      });
+    });
+
+    it('ends open sessions on a password reset and on a password change made elsewhere', async () => {
+      const leo = await activeUser('leo');
+      const other = client();
+      await other.login('leo', GOOD);
+      clock.advance(1);
+      await leo.changePassword(GOOD, 'leo-picked-a-new-passphrase-3');
+      expect(await apiError(other.createKeys())).toMatchObject({
+        status: 401,
+        code: 'not_authenticated',
+      });
+      await leo.login('leo', 'leo-picked-a-new-passphrase-3');
+      await expect(leo.getPublicKey('leo')).rejects.toMatchObject({ code: 'no_key' });
+      clock.advance(1);
+      await accounts.resetPassword('leo', ACTOR);
+      expect(await apiError(leo.getPublicKey('leo'))).toMatchObject({
+        status: 401,
+        code: 'not_authenticated',
+      });
+      expect(await apiError(leo.deleteKeys())).toMatchObject({
+        status: 401,
+        code: 'not_authenticated',
+      });
+    });
+  });
+
   describe('key custody', () => {
     it('cannot sign with a wrapped key copied onto another user’s row', async () => {
       const judy = await activeUser('judy');

@@ -239,6 +239,7 @@ export class AccountsService implements OnModuleInit {
           tempPasswordExpiresAt: temporaryPasswordExpiresAt,
           failedLogins: 0,
           lockedUntil: null,
+          sessionsValidAfter: now,
           updatedAt: now,
         },
       );
@@ -257,14 +258,15 @@ export class AccountsService implements OnModuleInit {
   }
 
   /**
-   * Disables the account: logins fail with `invalid_credentials`. Idempotent. Open sessions are
-   * the caller's to end. Audited as `user.disabled`.
+   * Disables the account: logins fail with `invalid_credentials`, and secure sessions already
+   * logged in end at their next operation (`sessions_valid_after`). Idempotent. Audited as
+   * `user.disabled`.
    *
    * @throws DomainError `not_found`
    */
   disable(username: string, actor: Actor): Promise<AccountChange> {
     return this.change(username, actor, AuditAction.UserDisabled, (user, now) =>
-      user.disabledAt === null ? { disabledAt: now } : {},
+      user.disabledAt === null ? { disabledAt: now, sessionsValidAfter: now } : {},
     );
   }
 
@@ -491,6 +493,8 @@ export class AccountsService implements OnModuleInit {
           tempPasswordExpiresAt: null,
           failedLogins: 0,
           lockedUntil: null,
+          // The user's other sessions end too; this one goes back to open (PROTOCOL.md §4).
+          sessionsValidAfter: new Date(this.clock.now()),
           updatedAt: new Date(this.clock.now()),
         },
       );

@@ -72,6 +72,21 @@ export class DomainError extends Error {
   }
 }
 
+/**
+ * The session's login no longer holds: the account was disabled, or its password changed or was
+ * reset, after this session logged in. The SecureChannel interceptor returns the session to the
+ * open state before answering, so the user can log in again on the same channel.
+ */
+export class SessionEndedError extends DomainError {
+  constructor() {
+    super(
+      ErrorCode.NotAuthenticated,
+      'this session was ended (account disabled, or password changed or reset); log in again',
+    );
+    this.name = 'SessionEndedError';
+  }
+}
+
 export function statusOf(code: ErrorCode): number {
   return STATUS[code];
 }

@@ -7,12 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { type KeyAlgorithm, type KeyInfo } from './dto/create-keys.dto';
 import { type PublicKeyInfo } from './dto/get-public-key.dto';
+import { assertLoginStillValid, type Caller } from '../caller';
 import { ActiveKeyIndex } from './active-key-index';
-
-export interface Caller {
-  userId: number;
-  username: string;
-}
 
 function toKeyInfo(row: KeyPairEntity): KeyInfo {
   return {
@@ -50,6 +46,7 @@ export class KeysService {
           lock: this.runner.rowLock(),
         });
         if (!user) throw new DomainError(ErrorCode.NotAuthenticated, 'log in first');
+        assertLoginStillValid(user, caller);
         if (await m.exists(KeyPairEntity, { where: { activeUserId: caller.userId } })) {
           throw new DomainError(ErrorCode.KeyExists, 'an active key pair exists; delete it first');
         }
@@ -95,6 +92,10 @@ export class KeysService {
   }
 
   async publicKey(caller: Caller, username?: string): Promise<PublicKeyInfo> {
+    assertLoginStillValid(
+      await this.dataSource.getRepository(UserEntity).findOneBy({ id: caller.userId }),
+      caller,
+    );
     const name = username?.trim().toLowerCase() ?? caller.username;
     const row = await this.dataSource
       .getRepository(KeyPairEntity)
@@ -117,6 +118,10 @@ export class KeysService {
    */
   async delete(caller: Caller): Promise<{ keyId: string; deleted: true }> {
     const keyId = await this.runner.run(async (m) => {
+      assertLoginStillValid(
+        await m.findOne(UserEntity, { where: { id: caller.userId }, lock: this.runner.rowLock() }),
+        caller,
+      );
       const row = await this.lockActiveKey(m, caller.userId);
       if (!row) throw new DomainError(ErrorCode.NoKey, 'no active key pair');
       const now = new Date(this.clock.now());

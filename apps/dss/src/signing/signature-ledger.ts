@@ -1,10 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { AuditAction, AuditService, type BatchOutcome, GroupCommitter } from '@dss/audit';
 import { TransactionRunner } from '@dss/persistence';
+import { SessionEndedError } from '@dss/common';
 import { type EntityManager } from 'typeorm';
+import { loginStillValid } from '../caller';
 
 /** What the audit trail records of a signature: who, which key, which digest — never the document. */
 export interface SignatureRecord {
+  userId: number;
+  /** When the signer's session logged in: a login older than a disable or reset is refused. */
+  authenticatedAt: number;
   username: string;
   keyId: string;
   /** Lowercase hex SHA-256 of the document. */
@@ -46,12 +51,26 @@ export class SignatureLedger {
     const ids = [...new Set(items.map((i) => i.keyId))];
     const lock = this.runner.engine === 'mysql' ? ' LOCK IN SHARE MODE' : '';
     const placeholders = ids.map(() => '?').join(',');
-    const rows: { id: string }[] = await m.query(
-      `SELECT id FROM key_pairs WHERE id IN (${placeholders}) AND active_user_id IS NOT NULL${lock}`,
+    const rows = await m.query<
+      { id: string; disabled_at: unknown; sessions_valid_after: unknown }[]
+    >(
+      `SELECT k.id, u.disabled_at, u.sessions_valid_after FROM key_pairs k JOIN users u ON u.id = k.user_id
+        WHERE k.id IN (${placeholders}) AND k.active_user_id IS NOT NULL${lock}`,
       ids,
     );
-    const active = new Set(rows.map((r) => r.id));
-    const accepted = items.filter((i) => active.has(i.keyId));
+    const users = new Map(
+      rows.map((r) => [
+        r.id,
+        { disabledAt: toDate(r.disabled_at), sessionsValidAfter: toDate(r.sessions_valid_after) },
+      ]),
+    );
+    const outcome = (i: SignatureRecord): Error | null => {
+      const user = users.get(i.keyId);
+      if (!user) return new KeyNoLongerActiveError(i.keyId);
+      return loginStillValid(user, i) ? null : new SessionEndedError();
+    };
+    const errors = items.map(outcome);
+    const accepted = items.filter((_, n) => errors[n] === null);
     await this.audit.append(
       m,
       accepted.map((i) => ({
@@ -68,10 +87,16 @@ export class SignatureLedger {
         },
       })),
     );
-    return items.map((i) =>
-      active.has(i.keyId)
-        ? { ok: true, value: undefined }
-        : { ok: false, error: new KeyNoLongerActiveError(i.keyId) },
+    return errors.map((error) =>
+      error === null ? { ok: true, value: undefined } : { ok: false, error },
     );
   }
+}
+
+/** A datetime column read by a raw query: a Date from mysql2, UTC text from SQLite, or NULL. */
+function toDate(value: unknown): Date | null {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return value;
+  const text = String(value);
+  return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text.replace(' ', 'T')}Z`);
 }

@@ -3,7 +3,7 @@ import { DomainError, ErrorCode } from '@dss/common';
 import { DSS_CONFIG, type DssConfig } from '@dss/config';
 import { createHash } from 'node:crypto';
 import { ActiveKeyIndex } from '../keys/active-key-index';
-import { type Caller } from '../keys/keys.service';
+import { type Caller } from '../caller';
 import { type SignatureEncoding, type SignatureResponse, type SignDto } from './dto/sign.dto';
 import { KeyNoLongerActiveError, SignatureLedger } from './signature-ledger';
 
@@ -61,6 +61,8 @@ export class SigningService {
         : active.key.signDigest(digest, encoding);
       try {
         await this.ledger.record({
+          userId: caller.userId,
+          authenticatedAt: caller.authenticatedAt,
           username: caller.username,
           keyId: active.keyId,
           digest: digest.toString('hex'),

@@ -36,6 +36,10 @@ export class UserEntity {
   disabledAt!: Date | null;
 
   /** Set by DeleteKeys; an administrator clears it to allow a new key pair. */
+  /** Secure sessions that logged in before this instant are ended (disable, reset, change). */
+  @Column({ name: 'sessions_valid_after', type: 'datetime', precision: 3, nullable: true })
+  sessionsValidAfter!: Date | null;
+
   @Column({ name: 'key_creation_blocked', type: 'boolean', default: false })
   keyCreationBlocked!: boolean;
 

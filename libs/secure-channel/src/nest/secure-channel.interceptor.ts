@@ -6,7 +6,7 @@ import {
   type NestInterceptor,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { APP_LOGGER, DomainError, ErrorCode } from '@dss/common';
+import { APP_LOGGER, DomainError, ErrorCode, SessionEndedError } from '@dss/common';
 import { type Response } from 'express';
 import { type Logger } from 'pino';
 import { catchError, from, map, type Observable, of, switchMap } from 'rxjs';
@@ -92,9 +92,14 @@ export class SecureChannelInterceptor implements NestInterceptor {
           const json = Buffer.from(JSON.stringify(body ?? {}), 'utf8');
           return sealResponse(session.keys, session.sessionId, seq, status, json);
         };
-        const sealError = (err: unknown) => {
+        const sealError = (err: unknown): Observable<unknown> => {
           const rendered = renderError(err);
           if (rendered.unexpected) this.logger.error({ err, route: req.path }, 'unhandled error');
+          if (err instanceof SessionEndedError) {
+            return from(this.sessions.setState(session.id, 'open')).pipe(
+              map(() => seal(rendered.status, rendered.body)),
+            );
+          }
           return of(seal(rendered.status, rendered.body));
         };
         try {

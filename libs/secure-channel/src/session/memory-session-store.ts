@@ -82,6 +82,7 @@ export class MemorySessionStore implements SessionStore {
       entry.session.state = state;
       entry.session.userId = user?.userId;
       entry.session.username = user?.username;
+      entry.session.authenticatedAt = user ? this.clock.now() : undefined;
     }
     return Promise.resolve();
   }

@@ -15,6 +15,8 @@ export interface ChannelSession {
   state: SessionState;
   userId?: number;
   username?: string;
+  /** When the user logged in on this session (ms); sessions older than a revocation end. */
+  authenticatedAt?: number;
 }
 
 /** Why a session cannot be used. */
