@@ -19,6 +19,8 @@ export interface StartDssOptions {
   env?: Record<string, string>;
   clock?: Clock;
   extraModules?: CreateDssAppOptions['extraModules'];
+  /** A logger to use instead of a silent one (tests that read the logs). */
+  logger?: CreateDssAppOptions['logger'];
   /** Reuse a database (e.g. to restart a server on the same data). */
   database?: TestDatabase;
 }
@@ -39,6 +41,7 @@ export async function startDss(options: StartDssOptions = {}): Promise<RunningDs
   const { app, identity } = await createDssApp(config, {
     clock: options.clock,
     extraModules: options.extraModules,
+    logger: options.logger,
   });
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
