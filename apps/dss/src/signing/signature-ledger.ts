@@ -97,6 +97,9 @@ export class SignatureLedger {
 function toDate(value: unknown): Date | null {
   if (value === null || value === undefined) return null;
   if (value instanceof Date) return value;
-  const text = String(value);
+  if (typeof value === 'number') return new Date(value);
+  // Fail closed: a value we cannot read must not pass for "never revoked".
+  if (typeof value !== 'string') throw new TypeError('unexpected datetime value from the database');
+  const text = value;
   return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text.replace(' ', 'T')}Z`);
 }
