@@ -23,7 +23,9 @@ describe('documentation (e2e)', () => {
       readFileSync(f, 'utf8'),
     );
     const variables = new Set(
-      code.flatMap((text) => [...text.matchAll(/(?<!Symbol\()'(DSS_[A-Z0-9_]+)'/g)].map((m) => m[1])),
+      code.flatMap((text) =>
+        [...text.matchAll(/(?<!Symbol\()'(DSS_[A-Z0-9_]+)'/g)].map((m) => m[1]),
+      ),
     );
     expect(variables.size).toBeGreaterThan(20);
     const documented = new Set(
