@@ -1,0 +1,114 @@
+import { DssApiError, type PublicKeyInfo } from '@dss/client';
+import { type Command } from 'commander';
+import { writeFile } from 'node:fs/promises';
+import { CliError, fileError, usageError } from '../cli-error';
+import { type Mode, withConnection, withJson } from '../dss-command';
+import { ExitCode } from '../exit-codes';
+import { type Runtime } from '../runtime';
+
+function keyLines(k: Omit<PublicKeyInfo, 'username'>): string[] {
+  return [
+    `  key id:      ${k.keyId}`,
+    `  algorithm:   ${k.algorithm}`,
+    `  fingerprint: ${k.fingerprint}`,
+    `  created:     ${k.createdAt}`,
+  ];
+}
+
+/** `dss keys create | show | delete`: CreateKeys, GetPublicKey, DeleteKeys. */
+export function registerKeys(program: Command, rt: Runtime, mode: Mode): void {
+  const keys = program
+    .command('keys')
+    .description('your signing key pair, kept on the server: create, show, delete');
+
+  const create = keys
+    .command('create')
+    .description('create your ECDSA P-256 key pair on the server (CreateKeys)');
+  withJson(withConnection(create, mode)).action(async (_opts: object, self: Command) => {
+    const session = await rt.session(self);
+    const key = await session.run((c) => c.createKeys());
+    rt.output(self).result({ username: session.username, ...key }, [
+      `Created a key pair for ${session.username}.`,
+      ...keyLines(key),
+      'Sign a file with: dss sign FILE',
+    ]);
+  });
+
+  const show = keys
+    .command('show')
+    .description("print your public key, or a colleague's (GetPublicKey)")
+    .argument('[username]', 'whose key (default: yours)')
+    .option('-o, --out <file>', 'write the public key (PEM) to this file');
+  withJson(withConnection(show, mode)).action(
+    async (username: string | undefined, opts: { out?: string }, self: Command) => {
+      const session = await rt.session(self);
+      const key = await session
+        .run((c) => c.getPublicKey(username))
+        .catch((err: unknown) => {
+          if (err instanceof DssApiError && err.code === 'no_key' && username !== undefined) {
+            throw new CliError(
+              'no_key',
+              `${username} has no active key pair (or there is no such user)`,
+              ExitCode.NotFound,
+            );
+          }
+          throw err;
+        });
+      if (opts.out !== undefined) {
+        try {
+          await writeFile(opts.out, key.publicKey, { mode: 0o644 });
+        } catch (err) {
+          throw fileError(err, opts.out, 'write');
+        }
+      }
+      const owner = key.username === session.username ? 'Your' : `${key.username}'s`;
+      rt.output(self).result(
+        { ...key, ...(opts.out !== undefined ? { file: opts.out } : {}) },
+        opts.out !== undefined
+          ? [`Wrote ${key.username}'s public key to ${opts.out}.`, ...keyLines(key)]
+          : [`${owner} public key (${key.username}):`, ...keyLines(key), key.publicKey.trimEnd()],
+      );
+    },
+  );
+
+  const del = keys
+    .command('delete')
+    .description(
+      'delete your key pair (DeleteKeys): it never signs again, and a new one needs an administrator',
+    )
+    .option('-y, --yes', 'do not ask for confirmation');
+  withJson(withConnection(del, mode)).action(async (opts: { yes?: boolean }, self: Command) => {
+    const session = await rt.session(self);
+    const key = await session.run((c) => c.getPublicKey());
+    if (!opts.yes) {
+      if (!rt.prompter.interactive || rt.globals(self).passwordStdin) {
+        throw usageError('refusing to delete the key pair without confirmation: pass --yes');
+      }
+      rt.output(self).note(
+        `This deletes the key pair of ${session.username} (fingerprint ${key.fingerprint}).\n` +
+          'It can never sign again, and a new key pair needs an administrator.',
+      );
+      if (!(await rt.prompter.confirm('Delete it?'))) {
+        throw new CliError('cancelled', 'not deleted', ExitCode.Usage);
+      }
+    }
+    const deleted = await session.run((c) => c.deleteKeys());
+    rt.output(self).result(
+      { username: session.username, fingerprint: key.fingerprint, ...deleted },
+      [
+        `Deleted the key pair ${deleted.keyId} of ${session.username}.`,
+        `A new key pair needs an administrator (dss-admin users allow-new-key ${session.username}).`,
+      ],
+    );
+  });
+
+  keys.addHelpText(
+    'after',
+    `
+Examples:
+  dss keys create
+  dss keys show                       # your public key (PEM)
+  dss keys show alice --out alice.pem # a colleague's, to verify with openssl
+  dss keys delete                     # asks first; --yes for scripts`,
+  );
+}

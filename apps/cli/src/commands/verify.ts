@@ -1,0 +1,113 @@
+import { DssApiError, spkiFingerprint, type SignatureEncoding } from '@dss/client';
+import { type Command } from 'commander';
+import { createPublicKey, createVerify } from 'node:crypto';
+import { CliError, usageError } from '../cli-error';
+import { readPublicKeyFile } from '../config-store';
+import { type Mode, withConnection, withJson } from '../dss-command';
+import { ExitCode } from '../exit-codes';
+import { fileSize, readWholeFile, streamFile } from '../file-input';
+import { type Runtime } from '../runtime';
+import { encodingOption } from './sign';
+
+/** An ECDSA P-256 signature is at most 72 bytes in DER, exactly 64 in P1363. */
+const MAX_SIGNATURE_BYTES = 256;
+const P1363_BYTES = 64;
+
+/** `dss verify FILE SIGNATURE`: verifies here, with the signer's public key. */
+export function registerVerify(program: Command, rt: Runtime, mode: Mode): void {
+  const cmd = program
+    .command('verify')
+    .description(
+      "verify a signature here, with the signer's public key (from the server with --user, or a PEM file with --key)",
+    )
+    .argument('<file>', 'the signed file')
+    .argument('<signature>', 'the signature file (DER or P1363)')
+    .option(
+      '--user <name>',
+      'the signer: fetch their public key from the server (needs your login)',
+    )
+    .option('--key <file>', 'the public key (PEM) to verify with; no server needed')
+    .addOption(encodingOption('signature encoding (default: 64 bytes is p1363, else der)'));
+  withJson(withConnection(cmd, mode, { user: false })).action(
+    async (
+      file: string,
+      signatureFile: string,
+      opts: { user?: string; key?: string; encoding?: SignatureEncoding },
+      self: Command,
+    ) => {
+      if ((opts.user === undefined) === (opts.key === undefined)) {
+        throw usageError('give exactly one of --user NAME (fetch the key) or --key FILE.pem');
+      }
+      const size = await fileSize(file);
+      if ((await fileSize(signatureFile)) > MAX_SIGNATURE_BYTES) {
+        throw usageError(`${signatureFile} is too large to be an ECDSA P-256 signature`);
+      }
+      const signature = await readWholeFile(signatureFile);
+      const encoding = opts.encoding ?? (signature.length === P1363_BYTES ? 'p1363' : 'der');
+
+      let publicKey: string;
+      let signer: string | null = null;
+      if (opts.key !== undefined) {
+        publicKey = readPublicKeyFile(opts.key, '--key');
+      } else {
+        const name = opts.user!;
+        const session = await rt.session(self, { userFlag: false });
+        const info = await session
+          .run((c) => c.getPublicKey(name))
+          .catch((err: unknown) => {
+            if (err instanceof DssApiError && err.code === 'no_key') {
+              throw new CliError(
+                'no_key',
+                `${name} has no active key pair (or there is no such user); a deleted key's signatures can only be checked with a saved copy of the public key (--key)`,
+                ExitCode.NotFound,
+              );
+            }
+            throw err;
+          });
+        publicKey = info.publicKey;
+        signer = info.username;
+      }
+
+      const out = rt.output(self);
+      const verifier = createVerify('sha256');
+      await streamFile(file, size, (chunk) => verifier.update(chunk), out.stderr, 'Verifying');
+      let valid: boolean;
+      try {
+        valid = verifier.verify(
+          {
+            key: createPublicKey(publicKey),
+            dsaEncoding: encoding === 'p1363' ? 'ieee-p1363' : 'der',
+          },
+          signature,
+        );
+      } catch {
+        valid = false; // not a signature in this encoding at all
+      }
+      const fingerprint = spkiFingerprint(publicKey);
+      const whose = signer === null ? `the key ${opts.key}` : `${signer}'s key`;
+      const data = { valid, file, signatureFile, encoding, signer, keyFingerprint: fingerprint };
+      if (valid) {
+        out.result(data, [
+          `Verified OK: ${file} is signed by ${whose} (${encoding.toUpperCase()}).`,
+          `Key fingerprint: ${fingerprint}`,
+        ]);
+      } else {
+        rt.exitCode = ExitCode.Failure;
+        if (out.json) out.result(data, '');
+        else
+          out.note(
+            `dss: signature does NOT verify: ${file} was not signed by ${whose}, or it was changed after signing (${encoding} signature ${signatureFile})`,
+          );
+      }
+    },
+  );
+  cmd.addHelpText(
+    'after',
+    `
+Examples:
+  dss verify report.pdf report.pdf.sig --user alice
+  dss verify report.pdf report.pdf.sig --key alice.pem      # offline
+  openssl dgst -sha256 -verify alice.pem -signature report.pdf.sig report.pdf
+Exit status 0 when the signature verifies, 1 when it does not.`,
+  );
+}
