@@ -116,3 +116,48 @@ describe('TransactionRunner', () => {
     await expect(later).resolves.toBe(2);
   });
 });
+
+describe('TransactionRunner across connections (two processes on one database)', () => {
+  let db: TestDatabase;
+  let a: DataSource;
+  let b: DataSource;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    a = await openDataSource({ databaseUrl: db.databaseUrl, dataDir: db.dataDir });
+    b = await openDataSource({
+      databaseUrl: db.databaseUrl,
+      dataDir: db.dataDir,
+      migrationsRun: false,
+    });
+  });
+  afterAll(async () => {
+    await a.destroy();
+    await b.destroy();
+    await db.drop();
+  });
+
+  it('serialises read-then-write transactions of two connections without "database is locked"', async () => {
+    // Each run reads the head row, then writes it: a deferred SQLite transaction could not upgrade
+    // its read lock while the other connection writes, and would fail at once with SQLITE_BUSY.
+    const bump = (runner: TransactionRunner) =>
+      runner.run(async (m) => {
+        const head = await m.findOneOrFail(AuditChainHeadEntity, {
+          where: { id: 1 },
+          lock: runner.rowLock(),
+        });
+        await new Promise((resolve) => setImmediate(resolve));
+        await m.update(AuditChainHeadEntity, { id: 1 }, { seq: head.seq + 1 });
+      });
+    const [ra, rb] = [new TransactionRunner(a), new TransactionRunner(b)];
+    const results = await Promise.allSettled(
+      Array.from({ length: 100 }, (_, i) => bump(i % 2 ? ra : rb)),
+    );
+    expect(
+      results
+        .filter((r) => r.status === 'rejected')
+        .map((r) => String((r as PromiseRejectedResult).reason)),
+    ).toEqual([]);
+    expect((await a.getRepository(AuditChainHeadEntity).findOneByOrFail({ id: 1 })).seq).toBe(100);
+  });
+});

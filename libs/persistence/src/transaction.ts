@@ -19,6 +19,22 @@ export class AsyncMutex {
   }
 }
 
+/**
+ * One mutex per SQLite file for the whole process: better-sqlite3 waits for a busy lock
+ * synchronously, so two connections of one process must never contend for the write lock (the
+ * waiting one would block the event loop that the holder needs to finish). Other processes are
+ * handled by `BEGIN IMMEDIATE` and the busy timeout.
+ */
+const sqliteMutexes = new Map<string, AsyncMutex>();
+function sqliteMutexFor(file: string): AsyncMutex {
+  let mutex = sqliteMutexes.get(file);
+  if (!mutex) {
+    mutex = new AsyncMutex();
+    sqliteMutexes.set(file, mutex);
+  }
+  return mutex;
+}
+
 /** TypeORM's pessimistic write lock for `find*({ lock })`, or none where it does not apply. */
 export type RowLock = { mode: 'pessimistic_write' } | undefined;
 
@@ -38,12 +54,14 @@ export type RowLock = { mode: 'pessimistic_write' } | undefined;
  */
 export class TransactionRunner {
   readonly engine: DatabaseEngine;
-  private readonly mutex = new AsyncMutex();
+  private readonly mutex: AsyncMutex;
   /** Marks the async context of a `run`, to catch re-entrant calls (a deadlock on SQLite). */
   private readonly context = new AsyncLocalStorage<{ open: boolean }>();
 
   constructor(private readonly ds: DataSource) {
     this.engine = engineOfDataSource(ds);
+    this.mutex =
+      this.engine === 'sqlite' ? sqliteMutexFor(String(ds.options.database)) : new AsyncMutex();
   }
 
   /** Runs `work` in a transaction: committed if it resolves, rolled back if it throws. */
@@ -60,13 +78,39 @@ export class TransactionRunner {
         return await this.context.run(marker, () =>
           this.engine === 'mysql'
             ? this.ds.transaction('READ COMMITTED', work)
-            : this.ds.transaction(work),
+            : this.immediateTransaction(work),
         );
       } finally {
         marker.open = false;
       }
     };
     return this.engine === 'sqlite' ? this.mutex.runExclusive(inTransaction) : inTransaction();
+  }
+
+  /**
+   * SQLite: `BEGIN IMMEDIATE` takes the write lock up front. A deferred `BEGIN` (TypeORM's) would
+   * read under a shared lock and then fail at once with "database is locked" when it tries to
+   * write while another connection (the other app, `dss-admin`) has written meanwhile — SQLite
+   * cannot upgrade the lock without risking a deadlock, so the busy timeout does not apply. With
+   * IMMEDIATE a second writer waits (busy timeout) instead, and every run commits.
+   */
+  private async immediateTransaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const queryRunner = this.ds.createQueryRunner();
+    // TypeORM only tracks transactions it starts itself; mark this one so nested saves don't BEGIN.
+    const state = queryRunner as unknown as { isTransactionActive: boolean };
+    await queryRunner.query('BEGIN IMMEDIATE');
+    state.isTransactionActive = true;
+    try {
+      const result = await work(queryRunner.manager);
+      await queryRunner.query('COMMIT');
+      return result;
+    } catch (err) {
+      await queryRunner.query('ROLLBACK');
+      throw err;
+    } finally {
+      state.isTransactionActive = false;
+      await queryRunner.release();
+    }
   }
 
   /** `' FOR UPDATE'` on MySQL, `''` on SQLite: append to a raw `SELECT` inside `run`. */
