@@ -156,7 +156,7 @@ describe('TransactionRunner across connections (two processes on one database)',
     expect(
       results
         .filter((r) => r.status === 'rejected')
-        .map((r) => String((r as PromiseRejectedResult).reason)),
+        .map((r) => String((r).reason)),
     ).toEqual([]);
     expect((await a.getRepository(AuditChainHeadEntity).findOneByOrFail({ id: 1 })).seq).toBe(100);
   });
