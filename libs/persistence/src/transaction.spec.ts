@@ -153,11 +153,7 @@ describe('TransactionRunner across connections (two processes on one database)',
     const results = await Promise.allSettled(
       Array.from({ length: 100 }, (_, i) => bump(i % 2 ? ra : rb)),
     );
-    expect(
-      results
-        .filter((r) => r.status === 'rejected')
-        .map((r) => String((r).reason)),
-    ).toEqual([]);
+    expect(results.filter((r) => r.status === 'rejected').map((r) => String(r.reason))).toEqual([]);
     expect((await a.getRepository(AuditChainHeadEntity).findOneByOrFail({ id: 1 })).seq).toBe(100);
   });
 });
