@@ -15,6 +15,7 @@ interface Compose {
       image?: string;
       environment?: Record<string, string>;
       volumes?: string[];
+      ports?: string[];
     }
   >;
   volumes?: Record<string, unknown>;
@@ -57,5 +58,15 @@ describe('docker/ (e2e)', () => {
     };
     const cmd = /^CMD \[(.*)\]$/m.exec(dockerfile)![1];
     expect((JSON.parse(`[${cmd}]`) as string[]).join(' ')).toBe(pkg.scripts.start);
+  });
+
+  it('publishes the admin app on the host loopback only, listening on all interfaces inside', () => {
+    const dss = compose.services.dss;
+    expect(dss.environment!.DSS_ADMIN_HOST).toBe('0.0.0.0');
+    const admin = (dss.ports ?? []).filter((p) => p.endsWith(':3001'));
+    expect(admin).toEqual(['127.0.0.1:3001:3001']);
+    const dockerfile = readFileSync(join(dockerDir, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(/^EXPOSE .*\b3001\b/m);
+    expect(dockerfile).not.toMatch(/DSS_ADMIN_HOST=0\.0\.0\.0/);
   });
 });

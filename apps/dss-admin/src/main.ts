@@ -4,6 +4,9 @@ import { type INestApplicationContext } from '@nestjs/common';
 import {
   AccountsService,
   loadOrCreatePepper,
+  OPERATOR_ROLES,
+  OperatorsService,
+  type OperatorSummary,
   PasswordHasher,
   type UserSummary,
 } from '@dss/accounts';
@@ -69,6 +72,9 @@ class Services {
   get accounts(): AccountsService {
     return this.context.get(AccountsService);
   }
+  get operators(): OperatorsService {
+    return this.context.get(OperatorsService);
+  }
   get audit(): AuditService {
     return this.context.get(AuditService);
   }
@@ -115,6 +121,26 @@ function credentialOutput(
 
 function userLine(u: UserSummary): string {
   return `${u.username.padEnd(24)} ${u.status.padEnd(22)} ${u.keyCreationBlocked ? 'new key blocked' : ''}`.trimEnd();
+}
+
+function operatorCredentialOutput(
+  opts: JsonFlag,
+  verb: string,
+  r: { username: string; role: string; temporaryPassword: string },
+): void {
+  print(
+    opts,
+    { username: r.username, role: r.role, temporaryPassword: r.temporaryPassword },
+    [
+      `${verb} operator ${r.username} (${r.role}).`,
+      `One-time password (shown once): ${r.temporaryPassword}`,
+      'Give it to the operator over a trusted channel; they must choose a new password at first login to the admin app.',
+    ].join('\n'),
+  );
+}
+
+function operatorLine(o: OperatorSummary): string {
+  return `${o.username.padEnd(24)} ${o.role.padEnd(8)} ${o.status}`.trimEnd();
 }
 
 function buildProgram(): Command {
@@ -223,6 +249,89 @@ function buildProgram(): Command {
             items.length === 0 ? 'No users.' : items.map(userLine).join('\n'),
           );
         }),
+    );
+
+  const operators = program
+    .command('operators')
+    .description('operators of the admin app: admins (read and write) and auditors (read-only)');
+  operators
+    .command('add')
+    .description('create an operator; prints a one-time password')
+    .argument('<username>', '3-64 characters of a-z 0-9 . _ - (the admin app login)')
+    .addOption(
+      new Option('--role <role>', 'admin (read and write) or auditor (read-only)')
+        .choices(OPERATOR_ROLES)
+        .makeOptionMandatory(),
+    )
+    .addOption(json())
+    .action((username: string, opts: JsonFlag & { role: 'admin' | 'auditor' }) =>
+      withServices(async (s) =>
+        operatorCredentialOutput(
+          opts,
+          'Created',
+          await s.operators.create(username, opts.role, ACTOR),
+        ),
+      ),
+    );
+  operators
+    .command('reset-password')
+    .description('issue a new one-time password, clear a lockout and end the operator’s sessions')
+    .argument('<username>')
+    .addOption(json())
+    .action((username: string, opts: JsonFlag) =>
+      withServices(async (s) =>
+        operatorCredentialOutput(
+          opts,
+          'Reset the password of',
+          await s.operators.resetPassword(username, ACTOR),
+        ),
+      ),
+    );
+  for (const [name, description, verb] of [
+    ['disable', 'stop an operator from logging in and end their sessions', 'Disabled'],
+    ['enable', 'let a disabled or locked operator log in again', 'Enabled'],
+  ] as const) {
+    operators
+      .command(name)
+      .description(description)
+      .argument('<username>')
+      .addOption(json())
+      .action((username: string, opts: JsonFlag) =>
+        withServices(async (s) => {
+          const change = await s.operators[name](username, ACTOR);
+          const o = change.operator;
+          print(
+            opts,
+            { username: o.username, role: o.role, status: o.status, changed: change.changed },
+            `${verb} operator ${o.username}.`,
+          );
+        }),
+      );
+  }
+  operators
+    .command('list')
+    .description('list the operators with their role and status')
+    .addOption(json())
+    .action((opts: JsonFlag) =>
+      withServices(async (s) => {
+        const items: OperatorSummary[] = [];
+        for (let offset = 0; ; offset += 500) {
+          const page = await s.operators.list({ offset, limit: 500 });
+          items.push(...page.items);
+          if (items.length >= page.total || page.items.length === 0) break;
+        }
+        await s.audit.record({
+          actorType: 'operator',
+          actor: ACTOR.name,
+          action: AuditAction.OperatorsListed,
+          details: { count: items.length },
+        });
+        print(
+          opts,
+          { operators: items },
+          items.length === 0 ? 'No operators.' : items.map(operatorLine).join('\n'),
+        );
+      }),
     );
 
   const masterKey = program

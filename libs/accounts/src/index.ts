@@ -2,6 +2,7 @@ export * from './account.types';
 export * from './accounts.module';
 export { AccountsService, type LoginFailureReason } from './accounts.service';
 export * from './login-throttle';
+export * from './operators.service';
 export * from './password-hasher';
 export * from './password-policy';
 export * from './pepper';

@@ -16,6 +16,10 @@ describe('loadConfig (DESIGN.md §8)', () => {
       maxDocumentBytes: 8 * 1024 * 1024,
       replayWindow: 1024,
       migrationsRun: true,
+      adminHost: '127.0.0.1',
+      adminTokenTtlSeconds: 28_800,
+      adminIdleSeconds: 1800,
+      adminCorsOrigins: [],
     });
     expect(c.maxBodyBytes).toBeGreaterThan((c.maxDocumentBytes * 16) / 9);
   });
@@ -44,6 +48,18 @@ describe('loadConfig (DESIGN.md §8)', () => {
       '4000',
       /^DSS_SESSION_IDLE_SECONDS: expected at most DSS_SESSION_TTL_SECONDS/,
     ],
+    ['DSS_ADMIN_TOKEN_TTL_SECONDS', '30', /^DSS_ADMIN_TOKEN_TTL_SECONDS: expected an integer/],
+    [
+      'DSS_ADMIN_IDLE_SECONDS',
+      '30000',
+      /^DSS_ADMIN_IDLE_SECONDS: expected at most DSS_ADMIN_TOKEN_TTL_SECONDS \(28800\)/,
+    ],
+    [
+      'DSS_ADMIN_CORS_ORIGINS',
+      'https://ok.example.org,https://bad.example.org/path',
+      /^DSS_ADMIN_CORS_ORIGINS: expected comma-separated origins .*got "https:\/\/bad.example.org\/path"$/,
+    ],
+    ['DSS_ADMIN_CORS_ORIGINS', '*', /^DSS_ADMIN_CORS_ORIGINS: expected comma-separated origins/],
   ])('stops on %s=%s with a one-line message naming the variable', (name, value, message) => {
     let error: unknown;
     try {
@@ -72,5 +88,13 @@ describe('loadConfig (DESIGN.md §8)', () => {
     expect(
       loadConfig({ DSS_MASTER_KEY: Buffer.alloc(32, 7).toString('base64') }).masterKey,
     ).toBeDefined();
+  });
+
+  it('reads the admin CORS origins as a list, trailing slashes dropped', () => {
+    expect(
+      loadConfig({
+        DSS_ADMIN_CORS_ORIGINS: 'https://admin.example.org/, http://localhost:5173 ,',
+      }).adminCorsOrigins,
+    ).toEqual(['https://admin.example.org', 'http://localhost:5173']);
   });
 });

@@ -34,6 +34,12 @@ export interface DssConfig {
   readonly maxDocumentBytes: number;
   readonly maxBodyBytes: number;
   readonly adminBootstrapPassword: string | undefined;
+  /** Absolute lifetime of an admin app token or cookie session. */
+  readonly adminTokenTtlSeconds: number;
+  /** An admin app session unused for this long ends. */
+  readonly adminIdleSeconds: number;
+  /** Origins allowed to call the admin API cross-origin; empty: no CORS at all. */
+  readonly adminCorsOrigins: readonly string[];
   readonly migrationsRun: boolean;
   readonly trustProxy: boolean;
   readonly logLevel: LogLevel;
@@ -160,6 +166,39 @@ export function isKey32(value: string): boolean {
 }
 
 /**
+ * `DSS_ADMIN_CORS_ORIGINS`: comma-separated origins (`https://host[:port]`, no path); unset or
+ * empty gives none, which turns CORS off.
+ */
+function corsOriginsOf(r: Reader): readonly string[] {
+  const value = r.raw('DSS_ADMIN_CORS_ORIGINS');
+  if (value === undefined) return Object.freeze([]);
+  const origins = value
+    .split(',')
+    .map((o) => o.trim())
+    .filter((o) => o !== '');
+  for (const origin of origins) {
+    let url: URL | undefined;
+    try {
+      url = new URL(origin);
+    } catch {
+      url = undefined;
+    }
+    if (
+      url === undefined ||
+      (url.protocol !== 'http:' && url.protocol !== 'https:') ||
+      url.origin !== origin.replace(/\/$/, '')
+    ) {
+      throw new ConfigError(
+        'DSS_ADMIN_CORS_ORIGINS',
+        'comma-separated origins such as https://admin.example.org (scheme, host, optional port; no path)',
+        origin,
+      );
+    }
+  }
+  return Object.freeze(origins.map((o) => o.replace(/\/$/, '')));
+}
+
+/**
  * Reads and validates the whole configuration. Throws {@link ConfigError} on the first bad value.
  * Paths are resolved against `cwd`.
  */
@@ -175,6 +214,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     512 * 1024 * 1024,
   );
   const sessionTtlSeconds = r.int('DSS_SESSION_TTL_SECONDS', 1800, 10, 7 * 24 * 3600);
+  const adminTokenTtlSeconds = r.int('DSS_ADMIN_TOKEN_TTL_SECONDS', 28_800, 60, 30 * 24 * 3600);
   const masterKeyFile = r.raw('DSS_MASTER_KEY_FILE');
   const pepperFile = r.raw('DSS_PEPPER_FILE');
   const config: DssConfig = {
@@ -224,6 +264,9 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       (v) => v.length >= 12 && v.length <= 128,
       '12 to 128 characters',
     ),
+    adminTokenTtlSeconds,
+    adminIdleSeconds: r.int('DSS_ADMIN_IDLE_SECONDS', 1800, 10, 30 * 24 * 3600),
+    adminCorsOrigins: corsOriginsOf(r),
     migrationsRun: r.bool('DSS_MIGRATIONS_RUN', true),
     trustProxy: r.bool('DSS_TRUST_PROXY', false),
     logLevel: r.oneOf('DSS_LOG_LEVEL', 'info', LOG_LEVELS),
@@ -247,6 +290,13 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       'DSS_SESSION_IDLE_SECONDS',
       `at most DSS_SESSION_TTL_SECONDS (${sessionTtlSeconds})`,
       String(config.sessionIdleSeconds),
+    );
+  }
+  if (config.adminIdleSeconds > adminTokenTtlSeconds) {
+    throw new ConfigError(
+      'DSS_ADMIN_IDLE_SECONDS',
+      `at most DSS_ADMIN_TOKEN_TTL_SECONDS (${adminTokenTtlSeconds})`,
+      String(config.adminIdleSeconds),
     );
   }
   return Object.freeze(config);

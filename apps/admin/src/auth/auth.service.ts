@@ -1,0 +1,93 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { OperatorsService } from '@dss/accounts';
+import { type Clock, CLOCK, DomainError, ErrorCode } from '@dss/common';
+import { DSS_CONFIG, type DssConfig } from '@dss/config';
+import { RateLimiter } from '@dss/secure-channel';
+import { type OperatorContext } from '../common/operator-context';
+import { type ChangePasswordDto, type ChangePasswordResponseDto } from './dto/change-password.dto';
+import { type LoginDto, type LoginResponseDto } from './dto/login.dto';
+import { type CurrentOperatorDto, type LogoutResponseDto } from './dto/session.dto';
+import { type IssuedSession, OperatorSessionsService } from './operator-sessions.service';
+
+/** A login's answer and the session behind it (the controller sets cookies from it). */
+export interface LoginOutcome {
+  response: LoginResponseDto;
+  session: IssuedSession;
+}
+
+/** Operator login, password change, logout (DESIGN.md §6). */
+@Injectable()
+export class AuthService {
+  /** Login attempts per client address (`DSS_LOGIN_RATE_LIMIT`), before any bcrypt. */
+  private readonly perClient: RateLimiter;
+
+  constructor(
+    private readonly operators: OperatorsService,
+    private readonly sessions: OperatorSessionsService,
+    @Inject(CLOCK) clock: Clock,
+    @Inject(DSS_CONFIG) config: DssConfig,
+  ) {
+    this.perClient = new RateLimiter(config.loginRatePerMinute, undefined, clock);
+  }
+
+  /**
+   * Checks the password (lockout and audit in `OperatorsService`) and opens a bearer or cookie
+   * session.
+   *
+   * @throws DomainError `too_many_attempts` (address throttle or lockout), `invalid_credentials`
+   */
+  async login(dto: LoginDto, client: string): Promise<LoginOutcome> {
+    const wait = this.perClient.take(client);
+    if (wait > 0) {
+      throw new DomainError(ErrorCode.TooManyAttempts, 'too many login attempts; slow down', {
+        retryAfterSeconds: wait,
+      });
+    }
+    const operator = await this.operators.authenticate(dto.username, dto.password, client);
+    const session = await this.sessions.issue(operator, dto.session ?? 'bearer');
+    const response: LoginResponseDto = {
+      username: operator.username,
+      role: operator.role,
+      mustChangePassword: operator.mustChangePassword,
+      session: session.kind,
+      ...(session.kind === 'bearer'
+        ? { accessToken: session.token, tokenType: 'Bearer' as const }
+        : { csrfToken: session.csrfToken }),
+      expiresIn: session.ttlSeconds,
+      expiresAt: session.expiresAt.toISOString(),
+      idleTimeoutSeconds: session.idleSeconds,
+    };
+    return { response, session };
+  }
+
+  /**
+   * Changes the operator's own password; every session of theirs ends, this one included.
+   *
+   * @throws DomainError `invalid_credentials`, `too_many_attempts`, `weak_password`
+   */
+  async changePassword(
+    operator: OperatorContext,
+    dto: ChangePasswordDto,
+  ): Promise<ChangePasswordResponseDto> {
+    const { revokedSessions } = await this.operators.changePassword(
+      operator.operatorId,
+      dto.currentPassword,
+      dto.newPassword,
+    );
+    return { changed: true, revokedSessions };
+  }
+
+  async logout(operator: OperatorContext): Promise<LogoutResponseDto> {
+    await this.sessions.revoke(operator);
+    return { loggedOut: true };
+  }
+
+  me(operator: OperatorContext): CurrentOperatorDto {
+    return {
+      username: operator.username,
+      role: operator.role,
+      session: operator.sessionKind,
+      expiresAt: operator.expiresAt.toISOString(),
+    };
+  }
+}

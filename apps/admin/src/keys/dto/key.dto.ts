@@ -1,0 +1,65 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { PageMetaDto, PageQueryDto } from '../../common/page.dto';
+
+export type KeyPairStatus = 'active' | 'deleted';
+export const KEY_PAIR_STATUSES: readonly KeyPairStatus[] = ['active', 'deleted'];
+
+export class ListKeysQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ type: String, description: 'Only this user’s key pairs' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  username?: string;
+
+  @ApiPropertyOptional({ type: String, enum: KEY_PAIR_STATUSES })
+  @IsOptional()
+  @IsIn(KEY_PAIR_STATUSES)
+  status?: KeyPairStatus;
+
+  @ApiPropertyOptional({
+    type: String,
+    description: 'Hex SHA-256 fingerprint of the public key, or a prefix of it (at least 4)',
+  })
+  @IsOptional()
+  @Matches(/^[0-9a-fA-F]{4,64}$/, { message: 'fingerprint must be 4 to 64 hex characters' })
+  fingerprint?: string;
+}
+
+export class KeyDto {
+  @ApiProperty({ type: String, example: 'alice' })
+  username!: string;
+
+  @ApiProperty({ type: String, format: 'uuid' })
+  keyId!: string;
+
+  @ApiProperty({ type: String, example: 'ecdsa-p256' })
+  algorithm!: string;
+
+  @ApiProperty({
+    type: String,
+    description: 'Hex SHA-256 of the public key (kept after deletion)',
+  })
+  fingerprint!: string;
+
+  @ApiProperty({ type: String, enum: KEY_PAIR_STATUSES })
+  status!: KeyPairStatus;
+
+  @ApiProperty({ type: String, format: 'date-time' })
+  createdAt!: string;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  deletedAt!: string | null;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Id of the master key wrapping the private key; null once deleted',
+  })
+  kekId!: string | null;
+}
+
+export class KeyPageDto extends PageMetaDto {
+  @ApiProperty({ type: [KeyDto] })
+  items!: KeyDto[];
+}

@@ -1,0 +1,50 @@
+import { Injectable } from '@nestjs/common';
+import { normalizeUsername } from '@dss/accounts';
+import { KeyPairEntity } from '@dss/persistence';
+import { DataSource } from 'typeorm';
+import { isoOrNull, pageOf } from '../common/page.dto';
+import { type KeyDto, type KeyPageDto, type ListKeysQueryDto } from './dto/key.dto';
+
+function toDto(row: KeyPairEntity): KeyDto {
+  return {
+    username: row.user!.username,
+    keyId: row.id,
+    algorithm: row.algorithm,
+    fingerprint: row.fingerprint,
+    status: row.deleted ? 'deleted' : 'active',
+    createdAt: row.createdAt.toISOString(),
+    deletedAt: isoOrNull(row.deletedAt),
+    kekId: row.kekId,
+  };
+}
+
+/**
+ * The key inventory: who has which key pair, since when, and which were deleted. Reads metadata
+ * only: the query never selects the wrapped private key (a `select: false` column) nor returns
+ * the public key.
+ */
+@Injectable()
+export class KeyInventoryService {
+  constructor(private readonly ds: DataSource) {}
+
+  async list(query: ListKeysQueryDto): Promise<KeyPageDto> {
+    const page = pageOf(query);
+    const qb = this.ds
+      .getRepository(KeyPairEntity)
+      .createQueryBuilder('k')
+      .innerJoinAndSelect('k.user', 'u');
+    if (query.username !== undefined)
+      qb.andWhere('u.username = :username', { username: normalizeUsername(query.username) });
+    if (query.status !== undefined)
+      qb.andWhere(query.status === 'deleted' ? 'k.deleted = 1' : 'k.deleted = 0');
+    if (query.fingerprint !== undefined)
+      qb.andWhere('k.fingerprint LIKE :fp', { fp: `${query.fingerprint.toLowerCase()}%` });
+    const [rows, total] = await qb
+      .orderBy('k.createdAt', 'DESC')
+      .addOrderBy('k.id', 'ASC')
+      .skip(page.offset)
+      .take(page.limit)
+      .getManyAndCount();
+    return { items: rows.map(toDto), total, ...page };
+  }
+}

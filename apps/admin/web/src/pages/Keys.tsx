@@ -1,0 +1,155 @@
+import { type FormEvent } from 'react';
+import { KEY_STATUSES } from '../api/types';
+import { KeyStatusBadge } from '../components/Badge';
+import { ErrorMessage, Loading } from '../components/Feedback';
+import { Pager } from '../components/Pager';
+import { useApp } from '../context';
+import { fieldText } from '../forms';
+import { useLoad, useTitle } from '../hooks';
+import {
+  KEY_FILTER_KEYS,
+  type KeyFilters,
+  keyQuery,
+  readFilters,
+  writeFilters,
+} from '../lib/filters';
+import { formatDateTime, formatFingerprint, keyStatusLabel } from '../lib/format';
+import { offsetPageInfo, offsetPageLabel } from '../lib/paging';
+import { navigate } from '../router';
+
+export function Keys({ search }: { search: string }) {
+  useTitle('Keys');
+  const { api } = useApp();
+  const filters = readFilters(search, KEY_FILTER_KEYS);
+  const page = useLoad(() => api.listKeys(keyQuery(filters)), search);
+  const go = (next: Partial<KeyFilters>): void =>
+    navigate(`/keys${writeFilters({ ...filters, offset: '', ...next })}`);
+  const data = page.data;
+  const info = data ? offsetPageInfo(data.total, data.offset, data.limit, data.items.length) : null;
+
+  return (
+    <>
+      <h1>Keys</h1>
+      <p className="lead">
+        Every key pair DSS has held, newest first. Fingerprints are the SHA-256 of the public key;
+        they stay after a deletion so the audit trail can be matched. No key material is ever shown.
+      </p>
+      <form
+        className="filters"
+        role="search"
+        aria-label="Filter keys"
+        onSubmit={(event: FormEvent<HTMLFormElement>) => {
+          event.preventDefault();
+          const form = new FormData(event.currentTarget);
+          go({
+            username: fieldText(form, 'username'),
+            status: fieldText(form, 'status'),
+          });
+        }}
+      >
+        <div className="field">
+          <label htmlFor="key-status">Status</label>
+          <select
+            id="key-status"
+            name="status"
+            value={filters.status}
+            onChange={(e) => go({ status: e.target.value })}
+          >
+            <option value="">Active and deleted</option>
+            {KEY_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {keyStatusLabel(s)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="key-username">User</label>
+          <input
+            id="key-username"
+            name="username"
+            type="search"
+            autoComplete="off"
+            spellCheck={false}
+            defaultValue={filters.username}
+            key={`username-${filters.username}`}
+          />
+        </div>
+        <div className="filter-actions">
+          <button type="submit" className="button button-primary">
+            Filter
+          </button>
+          {(filters.username || filters.status) && (
+            <button type="button" className="button" onClick={() => navigate('/keys')}>
+              Clear
+            </button>
+          )}
+        </div>
+      </form>
+
+      <ErrorMessage error={page.error} />
+      {!data && !page.error && <Loading />}
+      {data && info && (
+        <>
+          <div className="table-wrap">
+            <table className="table" aria-busy={page.loading}>
+              <caption className="visually-hidden">
+                Key pairs, {offsetPageLabel(info, data.total)}
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">User</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Fingerprint (SHA-256)</th>
+                  <th scope="col">Created</th>
+                  <th scope="col">Deleted</th>
+                  <th scope="col">Key id / algorithm</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.items.length === 0 && (
+                  <tr>
+                    <td colSpan={6} className="empty">
+                      No key pairs match these filters.
+                    </td>
+                  </tr>
+                )}
+                {data.items.map((key) => (
+                  <tr key={key.keyId}>
+                    <th scope="row" data-label="User">
+                      {key.username}
+                    </th>
+                    <td data-label="Status">
+                      <KeyStatusBadge status={key.status} />
+                    </td>
+                    <td data-label="Fingerprint">
+                      <code className="fingerprint">{formatFingerprint(key.fingerprint)}</code>
+                    </td>
+                    <td data-label="Created">{formatDateTime(key.createdAt)}</td>
+                    <td data-label="Deleted">{formatDateTime(key.deletedAt)}</td>
+                    <td data-label="Key id">
+                      <code className="key-id">{key.keyId}</code>
+                      <span className="cell-note">{key.algorithm}</span>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <Pager
+            label="Keys"
+            status={offsetPageLabel(info, data.total)}
+            onPrevious={
+              info.prevOffset === null
+                ? undefined
+                : () => go({ offset: info.prevOffset ? String(info.prevOffset) : '' })
+            }
+            onNext={
+              info.nextOffset === null ? undefined : () => go({ offset: String(info.nextOffset) })
+            }
+          />
+        </>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,111 @@
+/**
+ * The built admin app as a process of its own, and `npm start` (scripts/start.js) running it
+ * together with the employee API: both listen, the bootstrap password file is named (never the
+ * password), both stop together, and one failing stops the other.
+ */
+import { readFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import request from 'supertest';
+import { createTestDatabase, type TestDatabase } from './support/database';
+import { freePort, spawnNode } from './support/spawn';
+
+const ADMIN_ENTRY = 'dist/apps/admin/src/main.js';
+const START = 'scripts/start.js';
+
+describe('the admin app process and npm start (e2e)', () => {
+  let db: TestDatabase;
+  beforeEach(async () => {
+    db = await createTestDatabase();
+  });
+  afterEach(async () => {
+    await db.drop();
+  });
+
+  it('prints its URL and where the bootstrap password is, once', async () => {
+    const port = await freePort();
+    const env = {
+      DSS_DATA_DIR: db.dataDir,
+      DSS_DATABASE_URL: db.databaseUrl,
+      DSS_ADMIN_PORT: String(port),
+      DSS_BCRYPT_COST: '10',
+    };
+    const first = spawnNode([ADMIN_ENTRY], env);
+    try {
+      const [, url] = await first.waitFor(/^DSS admin API listening on (http:\/\/\S+)\/api /m);
+      expect(url).toBe(`http://127.0.0.1:${port}`);
+      const [, file] = await first.waitFor(/one-time password is in (\S+) /);
+      expect(file).toBe(join(db.dataDir, 'initial-admin-password'));
+      const password = readFileSync(file, 'utf8').trim();
+      expect(first.stdout() + first.stderr()).not.toContain(password);
+      await request(url).get('/api/docs').expect(200);
+      await request(url).post('/api/auth/login').send({ username: 'admin', password }).expect(200);
+    } finally {
+      await first.stop();
+    }
+    const second = spawnNode([ADMIN_ENTRY], env);
+    try {
+      await second.waitFor(/listening on/);
+      expect(second.stdout()).not.toMatch(/one-time password/);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('refuses a bad configuration value with one clear line', async () => {
+    const run = spawnNode([ADMIN_ENTRY], { DSS_DATA_DIR: db.dataDir, DSS_ADMIN_PORT: 'eighty' });
+    expect(await run.exited).toBe(1);
+    expect(run.stderr()).toBe(
+      'dss admin: cannot start: configuration error: DSS_ADMIN_PORT: expected an integer between 0 and 65535, got "eighty"\n',
+    );
+  });
+
+  it('npm start runs the employee API and the admin app, and stops both', async () => {
+    const [port, adminPort] = [await freePort(), await freePort()];
+    const run = spawnNode([START], {
+      DSS_DATA_DIR: db.dataDir,
+      DSS_DATABASE_URL: db.databaseUrl,
+      DSS_HOST: '127.0.0.1',
+      DSS_PORT: String(port),
+      DSS_ADMIN_PORT: String(adminPort),
+      DSS_BCRYPT_COST: '10',
+    });
+    try {
+      const [, dssUrl] = await run.waitFor(/DSS employee API listening on (http:\/\/\S+)/, 120_000);
+      const [, adminUrl] = await run.waitFor(/DSS admin API listening on (http:\/\/\S+)\/api /);
+      await run.waitFor(/one-time password is in /);
+      await request(dssUrl).get('/healthz').expect(200);
+      await request(adminUrl).get('/api/docs-json').expect(200);
+      run.child.kill('SIGTERM');
+      expect(await run.exited).toBe(0);
+      await expect(request(adminUrl).get('/api/docs-json')).rejects.toThrow();
+      await expect(request(dssUrl).get('/healthz')).rejects.toThrow();
+    } finally {
+      await run.stop();
+    }
+  }, 180_000);
+
+  it('npm start stops the employee API when the admin app cannot start, with its exit code', async () => {
+    // The admin port is taken: the admin app fails after the employee API came up.
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const adminPort = (blocker.address() as AddressInfo).port;
+    const port = await freePort();
+    const run = spawnNode([START], {
+      DSS_DATA_DIR: db.dataDir,
+      DSS_DATABASE_URL: db.databaseUrl,
+      DSS_HOST: '127.0.0.1',
+      DSS_PORT: String(port),
+      DSS_ADMIN_PORT: String(adminPort),
+      DSS_BCRYPT_COST: '10',
+    });
+    try {
+      expect(await run.exited).toBe(1);
+      expect(run.stderr()).toMatch(/^dss admin: cannot start: .*EADDRINUSE/m);
+      await expect(request(`http://127.0.0.1:${port}`).get('/healthz')).rejects.toThrow();
+    } finally {
+      await run.stop();
+      await new Promise((resolve) => blocker.close(resolve));
+    }
+  }, 180_000);
+});
