@@ -1,0 +1,425 @@
+/**
+ * Results: the terminal table, the JSON file and an SVG chart of throughput and latency against
+ * concurrency (written by hand: no chart library).
+ */
+
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { type BenchResult, type PointResult } from './types';
+
+const int = (n: number): string => Math.round(n).toLocaleString('en-US');
+const fixed = (n: number, d = 1): string => n.toFixed(d);
+const pad = (s: string, n: number): string => s.padStart(n);
+
+function table(rows: string[][], header: string[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]): string =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : pad(c, widths[i]))).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+/** The human-readable report printed at the end of a run. */
+export function renderText(r: BenchResult): string {
+  const out: string[] = [];
+  const o = r.options;
+  out.push(
+    `DSS benchmark: ${r.database.version}, ${o.mode} mode, ${int(o.documentSize)}-byte documents, ` +
+      `${o.durationSeconds} s per point after ${o.warmupSeconds} s warm-up`,
+  );
+  out.push(
+    `machine: ${r.machine.cores} cores (${r.machine.cpuModel}), ${int(r.machine.memoryMB)} MiB, ` +
+      `Node ${r.machine.node}; load average ${r.machine.loadAverageStart.map((l) => l.toFixed(2)).join(' ')} at start, ` +
+      `${r.machine.loadAverageEnd.map((l) => l.toFixed(2)).join(' ')} at end`,
+  );
+  out.push(
+    'The load driver, the server and the database share these cores; the driver CPU column shows its share.',
+  );
+  // Older result files have no serviceEnv.
+  if (o.serviceEnv?.length) out.push(`service environment: ${o.serviceEnv.join(' ')}`);
+  out.push('');
+  out.push(
+    `raw ECDSA P-256 signing, in-process, one thread: ${int(r.rawSign.documentPerSecond)}/s ` +
+      `document mode (OpenSSL), ${int(r.rawSign.digestPerSecond)}/s digest mode (noble-curves)`,
+  );
+  out.push('');
+  const ceiling = new Map(r.ceiling.map((p) => [p.concurrency, p]));
+  const rows = r.service.map((s) => {
+    const c = ceiling.get(s.concurrency);
+    return [
+      String(s.concurrency),
+      c ? int(c.perSecond) : '-',
+      c ? fixed(c.latencyMs.p50, 2) : '-',
+      c ? fixed(c.latencyMs.p99, 2) : '-',
+      c ? fixed(c.server.cpuMsPerOp, 3) : '-',
+      int(s.perSecond),
+      fixed(s.latencyMs.p50, 2),
+      fixed(s.latencyMs.p95, 2),
+      fixed(s.latencyMs.p99, 2),
+      fixed(s.latencyMs.max, 1),
+      c ? `${fixed((s.perSecond / c.perSecond) * 100, 0)}%` : '-',
+      `${fixed(s.server.cpuCores, 2)}/${fixed(s.server.mainThreadCores, 2)}`,
+      fixed(s.server.cpuMsPerOp, 3),
+      fixed(s.driverCpuCores, 2),
+      fixed(s.databaseCpuCores, 2),
+      fixed(s.otherCpuCores, 2),
+      String(s.errors + (c?.errors ?? 0)),
+    ];
+  });
+  out.push(
+    `serverHandshake in-process, one thread: ${int(r.rawCosts.handshakePerSecond)}/s; one bcrypt ` +
+      `verification at cost ${r.rawCosts.bcryptCost}: ${fixed(r.rawCosts.bcryptMs, 0)} ms`,
+  );
+  out.push('');
+  out.push(
+    'signing: closed loop, each client with its own DSS-SC1 session. Latencies in ms; "c." = ceiling; ' +
+      'ms/op = server CPU ms per signature; cpu, driver, db, other = cores busy (other: processes outside the run)',
+  );
+  out.push(
+    table(rows, [
+      'clients',
+      'ceiling/s',
+      'c.p50',
+      'c.p99',
+      'c.ms/op',
+      'service/s',
+      'p50',
+      'p95',
+      'p99',
+      'max',
+      'ratio',
+      'cpu all/main',
+      'cpu ms/op',
+      'driver',
+      'db cpu',
+      'other',
+      'errors',
+    ]),
+  );
+  out.push('');
+  const phase = (name: string, p: PointResult, unit: string): string =>
+    `${name}: ${p.perSecond < 100 ? fixed(p.perSecond, 1) : int(p.perSecond)} ${unit}/s with ${p.concurrency} clients; latency p50 ` +
+    `${fixed(p.latencyMs.p50, 2)} ms, p99 ${fixed(p.latencyMs.p99, 2)} ms, max ${fixed(p.latencyMs.max, 1)} ms; ` +
+    `server CPU ${fixed(p.server.cpuCores, 2)} cores (main thread ${fixed(p.server.mainThreadCores, 2)}), ` +
+    `driver ${fixed(p.driverCpuCores, 2)}, other ${fixed(p.otherCpuCores, 2)}; errors ${p.errors}`;
+  out.push(phase('handshakes', r.handshakes, 'handshakes'));
+  out.push(phase('logins (bcrypt cost ' + String(o.bcryptCost) + ')', r.logins, 'logins'));
+  const b = r.backgroundLogins;
+  out.push(
+    `signing with background logins: ${b.signing.concurrency} clients, logins at ` +
+      `${b.loginsPerSecondTarget}/s asked, ${fixed(b.loginsPerSecond, 1)}/s done ` +
+      `(${b.loginsSkipped} skipped, login p50 ${fixed(b.loginLatencyMs.p50, 0)} ms, p99 ${fixed(b.loginLatencyMs.p99, 0)} ms); ` +
+      `signing ${int(b.signing.perSecond)}/s, p99 ${fixed(b.signing.latencyMs.p99, 2)} ms vs ` +
+      `${fixed(b.baselineP99Ms, 2)} ms without (${fixed(b.p99Ratio, 2)}x); errors ${b.signing.errors + b.loginErrors}`,
+  );
+  const s = r.sessions;
+  out.push(
+    `open sessions: ${int(s.opened)} of ${int(s.requested)} opened in ${fixed(s.openSeconds, 1)} s ` +
+      `(${int(s.perSecond)}/s), ${int(s.verified)} probed; server RSS ${fixed(s.rssMB, 1)} MiB ` +
+      `(${fixed(s.rssBeforeMB, 1)} MiB before, about ${int(s.bytesPerSession)} bytes/session); errors ${s.errors}`,
+  );
+  if (r.memory) {
+    const m = r.memory;
+    out.push(
+      `live memory after a full GC (profile hook): JS heap ${fixed(m.beforeSessions.heapUsedMB)} → ` +
+        `${fixed(m.withSessions.heapUsedMB)} MiB, external ${fixed(m.beforeSessions.externalMB)} → ` +
+        `${fixed(m.withSessions.externalMB)} MiB, about ${int(m.liveBytesPerSession)} live bytes/session; ` +
+        `heap reserved ${fixed(m.withSessions.heapTotalMB)} MiB`,
+    );
+  }
+  out.push(
+    `service process over the run: ${fixed(r.server.cpuSeconds, 1)} CPU s, peak RSS ${fixed(r.server.peakRssMB, 1)} MiB`,
+  );
+  out.push(
+    `ratios: service/ceiling ${fixed(r.ratios.serviceToCeiling * 100, 1)}%, ` +
+      `service/raw sign ${fixed(r.ratios.serviceToRawSign * 100, 1)}%, ceiling/raw sign ${fixed(r.ratios.ceilingToRawSign * 100, 1)}%`,
+  );
+  const measuredAgain: [string, PointResult][] = [
+    ...r.ceiling.map((p): [string, PointResult] => ['ceiling', p]),
+    ...r.service.map((p): [string, PointResult] => ['service', p]),
+    ['handshakes', r.handshakes],
+    ['logins', r.logins],
+    ['background logins', r.backgroundLogins.signing],
+  ];
+  const repeated = measuredAgain
+    .filter(([, p]) => p.attempts > 1)
+    .map(([name, p]) => `${name} c=${p.concurrency} (${p.attempts} attempts)`);
+  if (repeated.length > 0)
+    out.push(`measured again because other processes were busy: ${repeated.join(', ')}`);
+  out.push('');
+  out.push('targets:');
+  for (const t of r.targets) {
+    out.push(
+      `  [${!t.applicable ? 'n/a' : t.met ? 'met' : 'MISSED'}] ${t.description}: ${t.measured}${t.unit ? ` ${t.unit}` : ''} ` +
+        `(target ${t.target}${t.unit ? ` ${t.unit}` : ''})`,
+    );
+  }
+  for (const p of r.profile) {
+    out.push('');
+    out.push(`profile of ${p.phase} (${int(p.sampledMs)} ms sampled, ${p.file}):`);
+    for (const c of p.categories.slice(0, 12))
+      out.push(`  ${pad(fixed(c.percent, 1), 5)}%  ${c.category}`);
+    out.push('  top functions by self time:');
+    for (const f of p.topSelf.slice(0, 12))
+      out.push(`  ${pad(fixed(f.selfPercent, 1), 5)}%  ${f.functionName}  ${f.location}`);
+  }
+  out.push('');
+  out.push(`errors: ${r.errors.total}`);
+  for (const e of r.errors.samples) out.push(`  ${e}`);
+  out.push(`results: ${r.files.json}`);
+  out.push(`chart:   ${r.files.svg}`);
+  return out.join('\n');
+}
+
+export function writeJson(file: string, result: BenchResult): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+}
+
+// ----------------------------------------------------------------------------------------- SVG
+
+const esc = (s: string): string =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+function niceCeil(v: number): number {
+  if (v <= 0) return 1;
+  const p = 10 ** Math.floor(Math.log10(v));
+  for (const m of [1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]) if (m * p >= v) return m * p;
+  return 10 * p;
+}
+
+interface Series {
+  name: string;
+  color: string;
+  dash?: string;
+  values: (number | undefined)[];
+  marker?: 'circle' | 'square';
+}
+
+interface Panel {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+function polyline(points: [number, number][], color: string, dash?: string): string {
+  if (points.length === 0) return '';
+  const d = points.map(([x, y], i) => `${i === 0 ? 'M' : 'L'}${x.toFixed(1)},${y.toFixed(1)}`);
+  return `<path d="${d.join(' ')}" fill="none" stroke="${color}" stroke-width="2"${dash ? ` stroke-dasharray="${dash}"` : ''}/>`;
+}
+
+function legend(series: Series[], x: number, y: number): string {
+  return series
+    .map((s, i) => {
+      const ly = y + i * 16;
+      return (
+        `<line x1="${x}" y1="${ly}" x2="${x + 22}" y2="${ly}" stroke="${s.color}" stroke-width="2"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''}/>` +
+        `<text x="${x + 28}" y="${ly + 4}" font-size="11">${esc(s.name)}</text>`
+      );
+    })
+    .join('');
+}
+
+/** Throughput (linear) and latency (log) against concurrency, side by side. */
+export function renderSvg(r: BenchResult): string {
+  const W = 1000;
+  const H = 530;
+  const levels = r.service.map((p) => p.concurrency);
+  const ceiling = new Map(r.ceiling.map((p) => [p.concurrency, p]));
+  const service = new Map(r.service.map((p) => [p.concurrency, p]));
+  const left: Panel = { x: 70, y: 70, w: 360, h: 290 };
+  const right: Panel = { x: 580, y: 70, w: 360, h: 290 };
+  const xAt = (panel: Panel, i: number): number =>
+    panel.x + (levels.length === 1 ? panel.w / 2 : (i / (levels.length - 1)) * panel.w);
+  const parts: string[] = [];
+  parts.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="Helvetica, Arial, sans-serif">`,
+    `<rect width="${W}" height="${H}" fill="#fff"/>`,
+    `<text x="${W / 2}" y="24" font-size="15" text-anchor="middle" font-weight="bold">${esc(
+      `DSS signing: ${r.database.version}, ${r.options.mode} mode, ${r.options.documentSize}-byte documents`,
+    )}</text>`,
+    `<text x="${W / 2}" y="42" font-size="11" text-anchor="middle" fill="#555">${esc(
+      `${r.machine.cores} cores (${r.machine.cpuModel}), Node ${r.machine.node}, driver and server on the same machine, ${r.finishedAt.slice(0, 10)}`,
+    )}</text>`,
+  );
+
+  const axes = (panel: Panel, title: string, yLabel: string): void => {
+    parts.push(
+      `<text x="${panel.x + panel.w / 2}" y="${panel.y - 10}" font-size="13" text-anchor="middle" font-weight="bold">${esc(title)}</text>`,
+      `<line x1="${panel.x}" y1="${panel.y + panel.h}" x2="${panel.x + panel.w}" y2="${panel.y + panel.h}" stroke="#333"/>`,
+      `<line x1="${panel.x}" y1="${panel.y}" x2="${panel.x}" y2="${panel.y + panel.h}" stroke="#333"/>`,
+      `<text x="${panel.x + panel.w / 2}" y="${panel.y + panel.h + 36}" font-size="12" text-anchor="middle">concurrent sessions (clients)</text>`,
+      `<text x="${panel.x - 52}" y="${panel.y + panel.h / 2}" font-size="12" text-anchor="middle" transform="rotate(-90 ${panel.x - 52} ${panel.y + panel.h / 2})">${esc(yLabel)}</text>`,
+    );
+    levels.forEach((c, i) => {
+      const x = xAt(panel, i);
+      parts.push(
+        `<line x1="${x}" y1="${panel.y + panel.h}" x2="${x}" y2="${panel.y + panel.h + 5}" stroke="#333"/>`,
+        `<text x="${x}" y="${panel.y + panel.h + 18}" font-size="11" text-anchor="middle">${c}</text>`,
+      );
+    });
+  };
+
+  const plot = (panel: Panel, series: Series[], yOf: (v: number) => number): void => {
+    for (const s of series) {
+      const pts: [number, number][] = [];
+      s.values.forEach((v, i) => {
+        if (v !== undefined && Number.isFinite(v) && v > 0) pts.push([xAt(panel, i), yOf(v)]);
+      });
+      parts.push(polyline(pts, s.color, s.dash));
+      if (s.dash && !s.marker) continue;
+      for (const [x, y] of pts) {
+        parts.push(
+          s.marker === 'square'
+            ? `<rect x="${x - 3.5}" y="${y - 3.5}" width="7" height="7" fill="${s.color}"/>`
+            : `<circle cx="${x}" cy="${y}" r="3.5" fill="${s.color}"/>`,
+        );
+      }
+    }
+  };
+
+  // Left: throughput.
+  const thrSeries: Series[] = [
+    {
+      name: 'ceiling (node:http + protocol + sign)',
+      color: '#1f77b4',
+      values: levels.map((c) => ceiling.get(c)?.perSecond),
+      marker: 'square',
+    },
+    {
+      name: 'DSS service',
+      color: '#d62728',
+      values: levels.map((c) => service.get(c)?.perSecond),
+    },
+    {
+      name: '50% of ceiling (target)',
+      color: '#1f77b4',
+      dash: '4 4',
+      values: levels.map((c) => {
+        const v = ceiling.get(c)?.perSecond;
+        return v === undefined ? undefined : v / 2;
+      }),
+    },
+  ];
+  const maxThr = niceCeil(
+    Math.max(1, ...thrSeries.flatMap((s) => s.values.filter((v): v is number => v !== undefined))) *
+      1.05,
+  );
+  axes(left, 'Signatures per second', 'signatures/s');
+  for (let k = 0; k <= 5; k++) {
+    const v = (maxThr * k) / 5;
+    const y = left.y + left.h - (v / maxThr) * left.h;
+    parts.push(
+      `<line x1="${left.x}" y1="${y}" x2="${left.x + left.w}" y2="${y}" stroke="#eee"/>`,
+      `<text x="${left.x - 6}" y="${y + 4}" font-size="10" text-anchor="end">${int(v)}</text>`,
+    );
+  }
+  plot(left, thrSeries, (v) => left.y + left.h - (v / maxThr) * left.h);
+  levels.forEach((c, i) => {
+    const s = service.get(c);
+    const ce = ceiling.get(c);
+    if (ce)
+      parts.push(
+        `<text x="${xAt(left, i)}" y="${left.y + left.h - (ce.perSecond / maxThr) * left.h - 8}" font-size="10" text-anchor="middle" fill="#1f77b4">${int(ce.perSecond)}</text>`,
+      );
+    if (s)
+      parts.push(
+        `<text x="${xAt(left, i)}" y="${left.y + left.h - (s.perSecond / maxThr) * left.h - 8}" font-size="10" text-anchor="middle" fill="#d62728">${int(s.perSecond)}</text>`,
+      );
+  });
+  parts.push(legend(thrSeries, left.x + 8, left.y + left.h + 56));
+
+  // Right: latency, log scale.
+  const latSeries: Series[] = [
+    {
+      name: 'service p99',
+      color: '#d62728',
+      values: levels.map((c) => service.get(c)?.latencyMs.p99),
+    },
+    {
+      name: 'service p50',
+      color: '#d62728',
+      dash: '2 3',
+      values: levels.map((c) => service.get(c)?.latencyMs.p50),
+      marker: 'circle',
+    },
+    {
+      name: 'ceiling p99',
+      color: '#1f77b4',
+      values: levels.map((c) => ceiling.get(c)?.latencyMs.p99),
+      marker: 'square',
+    },
+    {
+      name: 'ceiling p50',
+      color: '#1f77b4',
+      dash: '2 3',
+      values: levels.map((c) => ceiling.get(c)?.latencyMs.p50),
+      marker: 'square',
+    },
+  ];
+  const bg = r.backgroundLogins;
+  const bgIndex = levels.indexOf(bg.signing.concurrency);
+  const latValues = latSeries
+    .flatMap((s) => s.values)
+    .concat([50, bgIndex >= 0 ? bg.signing.latencyMs.p99 : undefined])
+    .filter((v): v is number => v !== undefined && v > 0);
+  const lo = 10 ** Math.floor(Math.log10(Math.max(0.01, Math.min(...latValues))));
+  const hi = 10 ** Math.ceil(Math.log10(Math.max(...latValues) * 1.2));
+  const yLog = (v: number): number =>
+    right.y +
+    right.h -
+    ((Math.log10(v) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo))) * right.h;
+  axes(right, 'Latency (log scale)', 'milliseconds');
+  for (let e = Math.log10(lo); e <= Math.log10(hi) + 1e-9; e++) {
+    for (const m of [1, 2, 5]) {
+      const v = m * 10 ** e;
+      if (v < lo || v > hi) continue;
+      const y = yLog(v);
+      parts.push(
+        `<line x1="${right.x}" y1="${y}" x2="${right.x + right.w}" y2="${y}" stroke="#eee"/>`,
+        `<text x="${right.x - 6}" y="${y + 4}" font-size="10" text-anchor="end">${v >= 1 ? int(v) : v.toFixed(Math.max(0, -e))}</text>`,
+      );
+    }
+  }
+  const y50 = yLog(50);
+  parts.push(
+    `<line x1="${right.x}" y1="${y50}" x2="${right.x + right.w}" y2="${y50}" stroke="#999" stroke-dasharray="6 4"/>`,
+    `<text x="${right.x + 4}" y="${y50 - 4}" font-size="10" fill="#666">p99 target 50 ms</text>`,
+  );
+  plot(right, latSeries, yLog);
+  const legendItems = [...latSeries];
+  if (bgIndex >= 0 && bg.signing.latencyMs.p99 > 0) {
+    const x = xAt(right, bgIndex);
+    const y = yLog(bg.signing.latencyMs.p99);
+    parts.push(
+      `<path d="M${x},${y - 6} L${x + 6},${y + 5} L${x - 6},${y + 5} Z" fill="#ff7f0e"/>`,
+      `<text x="${x - 8}" y="${y + 4}" font-size="10" text-anchor="end" fill="#ff7f0e">${fixed(bg.signing.latencyMs.p99, 1)} ms</text>`,
+    );
+    legendItems.push({
+      name: `service p99 with ${bg.loginsPerSecondTarget} logins/s in the background`,
+      color: '#ff7f0e',
+      values: [],
+    });
+  }
+  parts.push(legend(legendItems, right.x + 8, right.y + right.h + 56));
+  parts.push('</svg>');
+  return `${parts.join('\n')}\n`;
+}
+
+export function writeSvg(file: string, result: BenchResult): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, renderSvg(result));
+}
+
+/** `node dist/bench/report.js result.json [chart.svg]`: prints a saved result again, redraws its chart. */
+if (require.main === module) {
+  const [json, svg] = process.argv.slice(2);
+  if (!json) {
+    process.stderr.write('usage: node dist/bench/report.js result.json [chart.svg]\n');
+    process.exit(2);
+  }
+  const result = JSON.parse(readFileSync(json, 'utf8')) as BenchResult;
+  result.targets = result.targets.map((t) => ({ ...t, applicable: t.applicable ?? true }));
+  process.stdout.write(`${renderText(result)}\n`);
+  if (svg) writeSvg(svg, result);
+}
