@@ -634,7 +634,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
       for (const level of levels) {
         const point = await gated(
           `ceiling c=${level}`,
-          () => [c.process.probe, ...(dbServer ? [dbServer] : [])],
+          () => [c.process.probe],
           async () => {
             const http = new HttpTarget(c.host, c.port, level);
             const verified = new Array<boolean>(level).fill(false);
@@ -680,7 +680,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
     cleanups.push(() => service.process.stop());
     const server = service.process;
     const dbProbe = db.engine === 'mysql' && db.local ? dbServer : undefined;
-    const ours = (): ProcessProbe[] => [server.probe, ...(dbServer ? [dbServer] : [])];
+    const ours = (): ProcessProbe[] => [server.probe, ...(dbProbe ? [dbProbe] : [])];
     const serverKey = createPublicKey(service.publicKeyPem);
     const resultsDir = join(REPO_ROOT, 'bench', 'results');
     mkdirSync(resultsDir, { recursive: true });
