@@ -114,6 +114,13 @@ export class BenchError extends Error {
 
 const JSON_HEADERS = 'application/json';
 
+/** The kept-alive socket was closed by the server before the request reached it. */
+class StaleSocketError extends BenchError {
+  constructor(path: string) {
+    super('network', `${path}: connection reset on a reused socket`);
+  }
+}
+
 /** One server address with its own keep-alive agent (one socket per virtual client). */
 export class HttpTarget {
   private readonly agent: Agent;
@@ -124,10 +131,24 @@ export class HttpTarget {
     maxSockets: number,
     private readonly timeoutMs = 120_000,
   ) {
-    this.agent = new Agent({ keepAlive: true, maxSockets, scheduling: 'lifo' });
+    // Idle sockets are dropped after 4 s, before the server's 5 s keep-alive timeout closes them.
+    this.agent = new Agent({ keepAlive: true, maxSockets, scheduling: 'lifo', timeout: 4000 });
   }
 
-  request(method: string, path: string, body: string): Promise<HttpAnswer> {
+  /**
+   * One request. A request written to a kept-alive socket that the server closed at the same
+   * moment fails with ECONNRESET before any answer (the server never read it): sent again once.
+   */
+  async request(method: string, path: string, body: string): Promise<HttpAnswer> {
+    try {
+      return await this.send(method, path, body);
+    } catch (err) {
+      if (!(err instanceof StaleSocketError)) throw err;
+      return this.send(method, path, body);
+    }
+  }
+
+  private send(method: string, path: string, body: string): Promise<HttpAnswer> {
     return new Promise<HttpAnswer>((resolve, reject) => {
       const req = httpRequest(
         {
@@ -136,6 +157,8 @@ export class HttpTarget {
           port: this.port,
           method,
           path,
+          // Per request; the agent's shorter timeout applies to idle sockets only.
+          timeout: this.timeoutMs,
           headers: {
             'content-type': JSON_HEADERS,
             accept: JSON_HEADERS,
@@ -154,10 +177,14 @@ export class HttpTarget {
           res.on('error', reject);
         },
       );
-      req.on('error', (err) => reject(new BenchError('network', `${path}: ${err.message}`)));
-      req.setTimeout(this.timeoutMs, () =>
-        req.destroy(new Error(`no answer within ${this.timeoutMs} ms`)),
+      req.on('error', (err: NodeJS.ErrnoException) =>
+        reject(
+          req.reusedSocket && err.code === 'ECONNRESET'
+            ? new StaleSocketError(path)
+            : new BenchError('network', `${path}: ${err.message}`),
+        ),
       );
+      req.on('timeout', () => req.destroy(new Error(`no answer within ${this.timeoutMs} ms`)));
       req.end(body);
     });
   }
