@@ -23,6 +23,8 @@ export interface StartDssOptions {
   logger?: CreateDssAppOptions['logger'];
   /** Reuse a database (e.g. to restart a server on the same data). */
   database?: TestDatabase;
+  /** Serve the hot routes lean (default) or through Nest only. */
+  leanRoutes?: boolean;
 }
 
 /**
@@ -42,6 +44,7 @@ export async function startDss(options: StartDssOptions = {}): Promise<RunningDs
     clock: options.clock,
     extraModules: options.extraModules,
     logger: options.logger,
+    leanRoutes: options.leanRoutes,
   });
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;

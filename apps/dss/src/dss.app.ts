@@ -5,14 +5,19 @@ import { type Clock, createLogger, PinoNestLogger, systemClock } from '@dss/comm
 import { type DssConfig } from '@dss/config';
 import { loadOrCreateServerIdentity, MasterKeyRing, type ServerIdentity } from '@dss/keystore';
 import { json, type NextFunction, type Request, type Response } from 'express';
+import { type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
 import { type Logger } from 'pino';
+import { leanRoutes, SealedExchange } from '@dss/secure-channel';
 import { DssModule, type DssModuleDeps } from './dss.module';
+import { dssLeanRoutes } from './lean-routes';
 
 export interface CreateDssAppOptions {
   logger?: Logger;
   clock?: Clock;
   extraModules?: DssModuleDeps['extraModules'];
   sessionStore?: DssModuleDeps['sessionStore'];
+  /** Serve the hot routes lean, in front of Nest (default true; tests compare both ways). */
+  leanRoutes?: boolean;
 }
 
 export interface DssApp {
@@ -42,25 +47,71 @@ function bodyErrorHandler(
   res.status(400).json({ error: { code: 'bad_envelope', message: 'the body is not valid JSON' } });
 }
 
-/** Access log: method, path, status, duration. Never bodies, headers or query strings. */
-function accessLog(logger: Logger) {
-  return (req: Request, res: Response, next: NextFunction): void => {
+/**
+ * The caller's address as Express's `req.ip` gives it: the socket's peer, or with trust proxy
+ * on (every hop trusted) the left-most `X-Forwarded-For` entry.
+ */
+function clientAddressOf(trustProxy: boolean): (req: IncomingMessage) => string {
+  return (req) => {
+    const forwarded = req.headers['x-forwarded-for'];
+    if (trustProxy && forwarded) {
+      const first = [forwarded].flat().join(',').split(',')[0].trim();
+      if (first) return first;
+    }
+    return req.socket.remoteAddress ?? 'unknown';
+  };
+}
+
+/**
+ * Access log of every request, lean or not: method, path, status, duration. Never bodies,
+ * headers or query strings.
+ */
+function accessLog(logger: Logger, clientAddress: (req: IncomingMessage) => string) {
+  return (req: IncomingMessage, res: ServerResponse): void => {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       logger.info(
         {
           method: req.method,
-          path: req.path,
+          path: (req.url ?? '').split('?')[0],
           status: res.statusCode,
           ms: Math.round(ms * 10) / 10,
-          ip: req.ip,
+          ip: clientAddress(req),
         },
         'request',
       );
     });
-    next();
   };
+}
+
+/**
+ * Puts the lean hot routes and the access log in front of Express on the HTTP server Nest
+ * created. The access log is attached only when info-level logs are on, so that it costs nothing
+ * per request otherwise.
+ */
+function frontExpress(
+  app: NestExpressApplication,
+  config: DssConfig,
+  logger: Logger,
+  lean: boolean,
+): void {
+  const clientAddress = clientAddressOf(config.trustProxy);
+  const serveLean = lean
+    ? leanRoutes(dssLeanRoutes(app), app.get(SealedExchange), {
+        maxBodyBytes: config.maxBodyBytes,
+        logger,
+        clientAddress,
+      })
+    : () => false;
+  const log = logger.isLevelEnabled('info') ? accessLog(logger, clientAddress) : undefined;
+  const server = app.getHttpServer();
+  const [express] = server.listeners('request') as RequestListener[];
+  server.removeAllListeners('request');
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    log?.(req, res);
+    if (!serveLean(req, res)) void express(req, res);
+  });
 }
 
 /** Builds the employee API with its identity key, database and secure channel; not yet listening. */
@@ -103,7 +154,7 @@ export async function createDssApp(
   );
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
-  app.use(accessLog(logger));
+  frontExpress(app, config, logger, options.leanRoutes !== false);
   app.use(json({ limit: config.maxBodyBytes, strict: true, type: 'application/json' }));
   app.use(bodyErrorHandler);
   app.enableShutdownHooks();

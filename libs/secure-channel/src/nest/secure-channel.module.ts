@@ -8,6 +8,7 @@ import {
 import { type Clock, CLOCK } from '@dss/common';
 import { type ServerIdentity } from '@dss/keystore';
 import { MemorySessionStore, type SessionStore } from '../session';
+import { SealedExchange } from './sealed-exchange';
 import { SecureChannelService } from './secure-channel.service';
 import { CHANNEL_OPTIONS, type ChannelOptions, SERVER_IDENTITY, SESSION_STORE } from './tokens';
 
@@ -18,7 +19,7 @@ export interface SecureChannelModuleOptions {
   store?: SessionStore;
 }
 
-/** Provides the session store, the server identity and the handshake service. */
+/** Provides the session store, the server identity, the handshake service and the sealed exchange. */
 @Global()
 @Module({})
 export class SecureChannelModule implements OnApplicationShutdown {
@@ -46,8 +47,15 @@ export class SecureChannelModule implements OnApplicationShutdown {
             ),
         },
         SecureChannelService,
+        SealedExchange,
       ],
-      exports: [SESSION_STORE, SERVER_IDENTITY, CHANNEL_OPTIONS, SecureChannelService],
+      exports: [
+        SESSION_STORE,
+        SERVER_IDENTITY,
+        CHANNEL_OPTIONS,
+        SecureChannelService,
+        SealedExchange,
+      ],
     };
   }
 

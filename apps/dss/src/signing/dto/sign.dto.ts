@@ -28,3 +28,20 @@ export interface SignatureResponse {
   signature: string;
   encoding: SignatureEncoding;
 }
+
+const SIGN_FIELDS: ReadonlySet<string> = new Set(['document', 'digest', 'encoding']);
+
+/**
+ * True when `body` is a SignDto that the validation pipe would pass unchanged: only known
+ * fields, strings in the base64url alphabet, a known encoding. The lean route takes it as it is;
+ * anything else goes through the pipe, which gives the same `invalid_request` as the Nest route.
+ */
+export function isWellFormedSignDto(body: object): body is SignDto {
+  for (const [field, value] of Object.entries(body) as [string, unknown][]) {
+    if (!SIGN_FIELDS.has(field) || value === undefined) return false;
+    if (field === 'encoding') {
+      if (!(SIGNATURE_ENCODINGS as readonly unknown[]).includes(value)) return false;
+    } else if (typeof value !== 'string' || !B64U.test(value)) return false;
+  }
+  return true;
+}
