@@ -36,6 +36,20 @@ export interface ChainVerification {
 
 const PAGE = 1000;
 
+/** The columns of `audit_events`, in the order of each row's parameters. */
+const EVENT_COLUMNS = [
+  'seq',
+  'at',
+  'actor_type',
+  'actor',
+  'action',
+  'subject',
+  'details',
+  'prev_hash',
+  'hash',
+] as const;
+const EVENT_PLACEHOLDERS = `(${EVENT_COLUMNS.map(() => '?').join(', ')})`;
+
 /**
  * The append-only, hash-chained audit trail (DESIGN.md §7). Events are appended inside the
  * transaction of the change they record, so a change and its record commit or roll back together.
@@ -49,7 +63,11 @@ export class AuditService {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  /** Appends `inputs`, in order, inside the caller's transaction. */
+  /**
+   * Appends `inputs`, in order, inside the caller's transaction. Raw SQL with fixed statement
+   * shapes (this runs for every signature batch): lock the head, one multi-row INSERT, move the
+   * head. The `at` value is converted by the driver exactly as an entity insert would.
+   */
   async append(
     manager: EntityManager,
     inputs: AuditEventInput | readonly AuditEventInput[],
@@ -58,16 +76,25 @@ export class AuditService {
       ? (inputs as readonly AuditEventInput[])
       : [inputs as AuditEventInput];
     if (list.length === 0) return [];
-    const head = await manager.findOne(AuditChainHeadEntity, {
-      where: { id: AUDIT_CHAIN_HEAD_ID },
-      lock: this.runner.rowLock(),
-    });
+    const { driver } = manager.connection;
+    const q = (name: string): string => driver.escape(name);
+    const [head] = await manager.query<{ seq: number | string; hash: string }[]>(
+      `SELECT ${q('seq')}, ${q('hash')} FROM ${q('audit_chain_head')} WHERE ${q('id')} = ?${this.runner.lockClause()}`,
+      [AUDIT_CHAIN_HEAD_ID],
+    );
     if (!head) throw new Error('audit: the chain head row is missing (migrations not applied?)');
-    let { seq, hash } = head;
+    let seq = Number(head.seq);
+    let { hash } = head;
     const at = new Date(this.clock.now());
+    const atColumn = manager.connection
+      .getMetadata(AuditEventEntity)
+      .findColumnWithPropertyName('at');
+    if (!atColumn) throw new Error('audit: the audit_events.at column is not mapped');
+    const atValue: unknown = driver.preparePersistentValue(at, atColumn);
+    const params: unknown[] = [];
     const rows = list.map((input) => {
       seq += 1;
-      const row = manager.create(AuditEventEntity, {
+      const row = Object.assign(new AuditEventEntity(), {
         seq,
         at,
         actorType: input.actorType,
@@ -79,10 +106,26 @@ export class AuditService {
       });
       row.hash = chainHash(hash, row);
       hash = row.hash;
+      params.push(
+        row.seq,
+        atValue,
+        row.actorType,
+        row.actor,
+        row.action,
+        row.subject,
+        row.details,
+        row.prevHash,
+        row.hash,
+      );
       return row;
     });
-    await manager.insert(AuditEventEntity, rows);
-    await manager.update(AuditChainHeadEntity, { id: AUDIT_CHAIN_HEAD_ID }, { seq, hash });
+    const columns = EVENT_COLUMNS.map(q).join(', ');
+    const values = rows.map(() => EVENT_PLACEHOLDERS).join(', ');
+    await manager.query(`INSERT INTO ${q('audit_events')} (${columns}) VALUES ${values}`, params);
+    await manager.query(
+      `UPDATE ${q('audit_chain_head')} SET ${q('seq')} = ?, ${q('hash')} = ? WHERE ${q('id')} = ?`,
+      [seq, hash, AUDIT_CHAIN_HEAD_ID],
+    );
     return rows;
   }
 
