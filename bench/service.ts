@@ -386,9 +386,11 @@ export interface ServiceEnvOptions {
   bcryptCost: number;
 }
 
-/** The service's environment: rate limits off, a large session bound, the run's database. */
+/** The service's environment: production, rate limits off, a large session bound, the run's database. */
 export function serviceEnv(o: ServiceEnvOptions): Record<string, string> {
   const env: Record<string, string> = {
+    // As `npm start` and the Docker image run it.
+    NODE_ENV: 'production',
     DSS_DATA_DIR: o.db.dataDir,
     DSS_HOST: '127.0.0.1',
     DSS_PORT: String(o.port),

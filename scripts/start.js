@@ -88,7 +88,11 @@ let first; // { code, signal } of the first app to exit
 let requested; // the signal we were asked to stop with
 const running = apps.map((app) => ({
   ...app,
-  child: spawn(process.execPath, [app.entry], { stdio: 'inherit', env: process.env }),
+  // Production unless the caller says otherwise (development-only checks off; see OPERATIONS.md).
+  child: spawn(process.execPath, [app.entry], {
+    stdio: 'inherit',
+    env: { NODE_ENV: 'production', ...process.env },
+  }),
 }));
 
 function stopAll(signal) {

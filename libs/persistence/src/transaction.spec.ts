@@ -115,6 +115,33 @@ describe('TransactionRunner', () => {
     });
     await expect(later).resolves.toBe(2);
   });
+
+  it('without the re-entrancy check (production) still commits, rolls back and serialises', async () => {
+    const lean = new TransactionRunner(ds, false);
+    const before = await ds.getRepository(AuditChainHeadEntity).findOneByOrFail({ id: 1 });
+    await expect(
+      lean.run(async (m) => {
+        await m.update(AuditChainHeadEntity, { id: 1 }, { hash: 'f'.repeat(64) });
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+    expect(await ds.getRepository(AuditChainHeadEntity).findOneByOrFail({ id: 1 })).toEqual(before);
+    // Concurrent runs each see the previous one's commit (no lost update).
+    await Promise.all(
+      Array.from({ length: 10 }, () =>
+        lean.run(async (m) => {
+          const head = await m.findOneOrFail(AuditChainHeadEntity, {
+            where: { id: 1 },
+            lock: lean.rowLock(),
+          });
+          await m.update(AuditChainHeadEntity, { id: 1 }, { seq: head.seq + 1 });
+        }),
+      ),
+    );
+    const after = await ds.getRepository(AuditChainHeadEntity).findOneByOrFail({ id: 1 });
+    expect(after.seq).toBe(before.seq + 10);
+    await lean.run((m) => m.update(AuditChainHeadEntity, { id: 1 }, { seq: before.seq }));
+  });
 });
 
 describe('TransactionRunner across connections (two processes on one database)', () => {

@@ -55,10 +55,19 @@ export type RowLock = { mode: 'pessimistic_write' } | undefined;
 export class TransactionRunner {
   readonly engine: DatabaseEngine;
   private readonly mutex: AsyncMutex;
-  /** Marks the async context of a `run`, to catch re-entrant calls (a deadlock on SQLite). */
-  private readonly context = new AsyncLocalStorage<{ open: boolean }>();
+  /**
+   * Marks the async context of a `run`, to catch re-entrant calls (a deadlock on SQLite): a
+   * development and test check. AsyncLocalStorage installs promise hooks that cost every promise
+   * of the process a few per cent of CPU, so production (`NODE_ENV=production`, as `npm start`
+   * and the Docker image run) goes without; the test suites run with it.
+   */
+  private readonly context?: AsyncLocalStorage<{ open: boolean }>;
 
-  constructor(private readonly ds: DataSource) {
+  constructor(
+    private readonly ds: DataSource,
+    checkReentrancy = process.env.NODE_ENV !== 'production',
+  ) {
+    if (checkReentrancy) this.context = new AsyncLocalStorage();
     this.engine = engineOfDataSource(ds);
     this.mutex =
       this.engine === 'sqlite' ? sqliteMutexFor(String(ds.options.database)) : new AsyncMutex();
@@ -66,20 +75,22 @@ export class TransactionRunner {
 
   /** Runs `work` in a transaction: committed if it resolves, rolled back if it throws. */
   run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    if (this.context.getStore()?.open) {
+    const context = this.context;
+    if (context?.getStore()?.open) {
       return Promise.reject(
         new Error('TransactionRunner.run is not re-entrant: pass the EntityManager down'),
       );
     }
+    const transaction = (): Promise<T> =>
+      this.engine === 'mysql'
+        ? this.ds.transaction('READ COMMITTED', work)
+        : this.immediateTransaction(work);
     const inTransaction = async (): Promise<T> => {
+      if (!context) return transaction();
       // Closed when the run ends, so callbacks that outlive it may start their own run.
       const marker = { open: true };
       try {
-        return await this.context.run(marker, () =>
-          this.engine === 'mysql'
-            ? this.ds.transaction('READ COMMITTED', work)
-            : this.immediateTransaction(work),
-        );
+        return await context.run(marker, transaction);
       } finally {
         marker.open = false;
       }
