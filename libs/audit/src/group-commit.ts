@@ -15,10 +15,15 @@ interface Pending<I, R> {
  * next one, so the number of commits (fsyncs) grows with load far more slowly than the number of
  * items. Each submitter's promise settles only after the transaction holding its item has
  * committed (durable before the response). No timer: at low load a batch of one commits at once.
+ *
+ * With `inFlight` above 1, that many transactions run at once, each taking the items queued when
+ * it starts: where the batches serialise on a lock (the audit chain head), the next transaction's
+ * first round trips overlap the previous one's last ones and its commit, instead of waiting for
+ * them.
  */
 export class GroupCommitter<I, R> {
   private queue: Pending<I, R>[] = [];
-  private flushing = false;
+  private flushing = 0;
 
   constructor(
     private readonly runner: TransactionRunner,
@@ -27,17 +32,18 @@ export class GroupCommitter<I, R> {
       items: I[],
     ) => Promise<BatchOutcome<R>[]>,
     private readonly maxBatch = 256,
+    private readonly inFlight = 1,
   ) {}
 
   submit(item: I): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
-      if (!this.flushing) void this.flush();
+      if (this.flushing < this.inFlight) void this.flush();
     });
   }
 
   private async flush(): Promise<void> {
-    this.flushing = true;
+    this.flushing += 1;
     try {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, this.maxBatch);
@@ -59,7 +65,7 @@ export class GroupCommitter<I, R> {
         }
       }
     } finally {
-      this.flushing = false;
+      this.flushing -= 1;
     }
   }
 }

@@ -116,6 +116,23 @@ describe('TransactionRunner', () => {
     await expect(later).resolves.toBe(2);
   });
 
+  it('runs MySQL transactions at READ COMMITTED, on every pooled connection', async () => {
+    if (db.engine !== 'mysql') return;
+    const levels = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        tx.run(async (m) => {
+          const rows = await m.query<{ Value: string }[]>(
+            "SHOW SESSION VARIABLES WHERE Variable_name IN ('tx_isolation', 'transaction_isolation')",
+          );
+          // Hold the connection a moment so that the six runs use several of them.
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          return rows.map((r) => r.Value);
+        }),
+      ),
+    );
+    for (const level of levels) expect(new Set(level)).toEqual(new Set(['READ-COMMITTED']));
+  });
+
   it('without the re-entrancy check (production) still commits, rolls back and serialises', async () => {
     const lean = new TransactionRunner(ds, false);
     const before = await ds.getRepository(AuditChainHeadEntity).findOneByOrFail({ id: 1 });

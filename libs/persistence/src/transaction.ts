@@ -1,5 +1,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { DataSource, EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import type {
+  DataSource,
+  EntityManager,
+  ObjectLiteral,
+  QueryRunner,
+  SelectQueryBuilder,
+} from 'typeorm';
 import { type DatabaseEngine, engineOfDataSource } from './data-source';
 
 /** A first-in, first-out async mutex: `runExclusive` calls run one at a time, in call order. */
@@ -35,13 +41,16 @@ function sqliteMutexFor(file: string): AsyncMutex {
   return mutex;
 }
 
+/** Pooled MySQL connections whose session is already READ COMMITTED. */
+const readCommittedConnections = new WeakSet<object>();
+
 /** TypeORM's pessimistic write lock for `find*({ lock })`, or none where it does not apply. */
 export type RowLock = { mode: 'pessimistic_write' } | undefined;
 
 /**
  * Runs units of work in database transactions, identically on both engines.
  *
- * - MySQL: `ds.transaction` at READ COMMITTED on a pooled connection; take row locks with
+ * - MySQL: READ COMMITTED on a pooled connection; take row locks with
  *   {@link TransactionRunner.lockClause}, {@link TransactionRunner.rowLock} or
  *   {@link TransactionRunner.forUpdate} where a read decides a write.
  * - SQLite: better-sqlite3 has one connection and TypeORM would interleave concurrent
@@ -83,7 +92,7 @@ export class TransactionRunner {
     }
     const transaction = (): Promise<T> =>
       this.engine === 'mysql'
-        ? this.ds.transaction('READ COMMITTED', work)
+        ? this.readCommittedTransaction(work)
         : this.immediateTransaction(work);
     const inTransaction = async (): Promise<T> => {
       if (!context) return transaction();
@@ -105,19 +114,47 @@ export class TransactionRunner {
    * cannot upgrade the lock without risking a deadlock, so the busy timeout does not apply. With
    * IMMEDIATE a second writer waits (busy timeout) instead, and every run commits.
    */
-  private async immediateTransaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  private immediateTransaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.ownTransaction(work, (queryRunner) => queryRunner.query('BEGIN IMMEDIATE'));
+  }
+
+  /**
+   * MySQL: READ COMMITTED, set once per pooled connection for its session, so that each
+   * transaction costs one `START TRANSACTION` round trip rather than TypeORM's two
+   * (`SET TRANSACTION ISOLATION LEVEL`, then `START TRANSACTION`): the signature ledger runs
+   * hundreds of transactions a second, and every round trip waits for the event loop.
+   */
+  private readCommittedTransaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.ownTransaction(work, async (queryRunner) => {
+      const connection = (await queryRunner.connect()) as object;
+      if (!readCommittedConnections.has(connection)) {
+        await queryRunner.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
+        readCommittedConnections.add(connection);
+      }
+      await queryRunner.query('START TRANSACTION');
+    });
+  }
+
+  /** A transaction begun by `begin` on a query runner of its own, committed or rolled back. */
+  private async ownTransaction<T>(
+    work: (manager: EntityManager) => Promise<T>,
+    begin: (queryRunner: QueryRunner) => Promise<unknown>,
+  ): Promise<T> {
     const queryRunner = this.ds.createQueryRunner();
     // TypeORM only tracks transactions it starts itself; mark this one so nested saves don't BEGIN.
     const state = queryRunner as unknown as { isTransactionActive: boolean };
-    await queryRunner.query('BEGIN IMMEDIATE');
-    state.isTransactionActive = true;
     try {
-      const result = await work(queryRunner.manager);
-      await queryRunner.query('COMMIT');
-      return result;
-    } catch (err) {
-      await queryRunner.query('ROLLBACK');
-      throw err;
+      await begin(queryRunner);
+      state.isTransactionActive = true;
+      try {
+        const result = await work(queryRunner.manager);
+        await queryRunner.query('COMMIT');
+        return result;
+      } catch (err) {
+        // A failed rollback (a lost connection) must not hide the error that caused it.
+        await queryRunner.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
     } finally {
       state.isTransactionActive = false;
       await queryRunner.release();

@@ -40,7 +40,13 @@ export class SignatureLedger {
     private readonly audit: AuditService,
     private readonly runner: TransactionRunner,
   ) {
-    this.committer = new GroupCommitter(runner, (m, items) => this.commit(m, items));
+    // MySQL: two transactions in flight (see GroupCommitter); SQLite runs one at a time anyway.
+    this.committer = new GroupCommitter(
+      runner,
+      (m, items) => this.commit(m, items),
+      256,
+      runner.engine === 'mysql' ? 2 : 1,
+    );
   }
 
   record(item: SignatureRecord): Promise<void> {
