@@ -190,7 +190,7 @@ describe('dss CLI: refusals, failures and exit codes (e2e)', () => {
       const locked = await erin.run(['login', '-u', 'mallory'], {
         env: { ...env, DSS_PASSWORD: temporary },
       });
-      expectOneLine(locked, 3, /^dss: too many failed logins: try again in \d+ s/);
+      expectOneLine(locked, 3, /^dss: too many login attempts: try again in \d+ s/);
     });
 
     it('needs a password from the terminal, DSS_PASSWORD or --password-stdin, never an argument', async () => {

@@ -134,7 +134,7 @@ export async function createAdminApp(
     logger.warn(
       'created a new password pepper file in the data directory; back it up with the master key',
     );
-  const hasher = new PasswordHasher(pepper.pepper, config.bcryptCost);
+  const hasher = PasswordHasher.fromConfig(pepper.pepper, config);
   const app = await NestFactory.create<NestExpressApplication>(
     AdminModule.forRoot(config, { clock: options.clock ?? systemClock, logger, hasher }),
     { bodyParser: false, logger: new PinoNestLogger(logger), abortOnError: false },

@@ -51,7 +51,7 @@ function apiMessage(err: DssApiError): string {
     case 'invalid_credentials':
       return 'login failed: wrong username or password (or the account is disabled, or its temporary password expired)';
     case 'too_many_attempts':
-      return `too many failed logins: try again in ${err.retryAfterSeconds ?? 60} s`;
+      return `too many login attempts: try again in ${err.retryAfterSeconds ?? 60} s`;
     case 'weak_password':
       return `the new password was refused: ${err.message}`;
     case 'not_authenticated':

@@ -58,7 +58,7 @@ class Services {
         `dss-admin: created a new master key at ${ring.path}; production should provide DSS_MASTER_KEY or DSS_MASTER_KEY_FILE\n`,
       );
     const { pepper } = loadOrCreatePepper(config);
-    const hasher = new PasswordHasher(pepper, config.bcryptCost);
+    const hasher = PasswordHasher.fromConfig(pepper, config);
     const context = await NestFactory.createApplicationContext(
       AdminCliModule.forRoot(config, { clock: systemClock, logger, ring, hasher }),
       {

@@ -139,7 +139,7 @@ export async function createDssApp(
     logger.warn(
       'created a new password pepper file in the data directory; back it up with the master key',
     );
-  const hasher = new PasswordHasher(pepper.pepper, config.bcryptCost);
+  const hasher = PasswordHasher.fromConfig(pepper.pepper, config);
   const app = await NestFactory.create<NestExpressApplication>(
     DssModule.forRoot(config, {
       clock: options.clock ?? systemClock,

@@ -1,4 +1,4 @@
-import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { type DynamicModule, Global, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { AccountsService } from './accounts.service';
 import { OperatorsService } from './operators.service';
 import { PasswordHasher } from './password-hasher';
@@ -6,11 +6,18 @@ import { PasswordHasher } from './password-hasher';
 /**
  * Employee accounts and admin-app operators. The host app provides `DataSource`,
  * `TransactionRunner`, `AuditService` (`AuditModule` from `@dss/audit`), `CLOCK` and `DSS_CONFIG`;
- * the hasher is built at boot from the pepper (`loadOrCreatePepper`) and `bcryptCost`.
+ * the hasher is built at boot from the pepper (`loadOrCreatePepper`) and the `bcrypt*` settings
+ * (`PasswordHasher.fromConfig`). Closing the app lets go of the hasher's bcrypt worker threads.
  */
 @Global()
 @Module({})
-export class AccountsModule {
+export class AccountsModule implements OnApplicationShutdown {
+  constructor(private readonly hasher: PasswordHasher) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.hasher.close();
+  }
+
   /**
    * Registers {@link AccountsService}, {@link OperatorsService} and `hasher` (as
    * {@link PasswordHasher}) app-wide.

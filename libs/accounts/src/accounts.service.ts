@@ -390,8 +390,8 @@ export class AccountsService implements OnModuleInit {
     const verified = await this.hasher.verify(candidate, user.passwordHash);
     // Upgrade a hash made at a lower cost, once the password is proven (success path only).
     const rehash =
-      verified && user.disabledAt === null && this.hasher.needsRehash(user.passwordHash)
-        ? await this.hasher.hash(candidate)
+      verified && user.disabledAt === null
+        ? await this.hasher.upgradedHash(candidate, user.passwordHash)
         : undefined;
 
     const result = await this.runner.run(async (m) => {

@@ -361,8 +361,8 @@ export class OperatorsService {
     const candidate = candidateOf(op, password);
     const verified = await this.hasher.verify(candidate, op.passwordHash);
     const rehash =
-      verified && op.disabledAt === null && this.hasher.needsRehash(op.passwordHash)
-        ? await this.hasher.hash(candidate)
+      verified && op.disabledAt === null
+        ? await this.hasher.upgradedHash(candidate, op.passwordHash)
         : undefined;
     const result = await this.runner.run(async (m) => {
       const fresh = await this.lockById(m, op.id);

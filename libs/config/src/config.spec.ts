@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { ConfigError, loadConfig } from './config';
 
 describe('loadConfig (DESIGN.md §8)', () => {
@@ -13,6 +14,9 @@ describe('loadConfig (DESIGN.md §8)', () => {
       sessionTtlSeconds: 1800,
       sessionIdleSeconds: 600,
       bcryptCost: 12,
+      bcryptThreads: Math.max(1, availableParallelism() - 1),
+      bcryptNice: 10,
+      bcryptMaxQueue: 256,
       maxDocumentBytes: 8 * 1024 * 1024,
       replayWindow: 1024,
       migrationsRun: true,
@@ -34,6 +38,11 @@ describe('loadConfig (DESIGN.md §8)', () => {
     ['DSS_PORT', 'abc', /^DSS_PORT: expected an integer between 0 and 65535, got "abc"$/],
     ['DSS_PORT', '70000', /^DSS_PORT: expected an integer/],
     ['DSS_BCRYPT_COST', '8', /^DSS_BCRYPT_COST: expected an integer between 10 and 16/],
+    ['DSS_BCRYPT_THREADS', '0', /^DSS_BCRYPT_THREADS: expected an integer between 1 and 256/],
+    ['DSS_BCRYPT_THREADS', '1.5', /^DSS_BCRYPT_THREADS: expected an integer between 1/],
+    ['DSS_BCRYPT_NICE', '20', /^DSS_BCRYPT_NICE: expected an integer between 0 and 19, got "20"$/],
+    ['DSS_BCRYPT_NICE', '-1', /^DSS_BCRYPT_NICE: expected an integer between 0 and 19/],
+    ['DSS_BCRYPT_QUEUE', '0', /^DSS_BCRYPT_QUEUE: expected an integer between 1 and 100000/],
     ['DSS_REPLAY_WINDOW', '32', /^DSS_REPLAY_WINDOW: expected an integer between 64/],
     [
       'DSS_DATABASE_URL',
@@ -88,6 +97,12 @@ describe('loadConfig (DESIGN.md §8)', () => {
     expect(
       loadConfig({ DSS_MASTER_KEY: Buffer.alloc(32, 7).toString('base64') }).masterKey,
     ).toBeDefined();
+  });
+
+  it('reads the bcrypt pool settings', () => {
+    const c = loadConfig({ DSS_BCRYPT_THREADS: '3', DSS_BCRYPT_NICE: '0', DSS_BCRYPT_QUEUE: '1' });
+    expect(c).toMatchObject({ bcryptThreads: 3, bcryptNice: 0, bcryptMaxQueue: 1 });
+    expect(loadConfig({ DSS_BCRYPT_NICE: '19' }).bcryptNice).toBe(19);
   });
 
   it('reads the admin CORS origins as a list, trailing slashes dropped', () => {

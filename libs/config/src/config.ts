@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 
 /** How the service stores its data: the embedded SQLite file or a MySQL / MariaDB server. */
@@ -30,6 +31,12 @@ export interface DssConfig {
   readonly loginMaxFailures: number;
   readonly loginLockoutSeconds: number;
   readonly bcryptCost: number;
+  /** Worker threads running bcrypt, one computation each (default: all cores but one). */
+  readonly bcryptThreads: number;
+  /** Nice value (0–19) of the bcrypt threads on Linux: logins yield the CPU to the event loop. */
+  readonly bcryptNice: number;
+  /** bcrypt jobs that may wait for a thread; past it a login gets `429 too_many_attempts`. */
+  readonly bcryptMaxQueue: number;
   readonly tempPasswordTtlHours: number;
   readonly maxDocumentBytes: number;
   readonly maxBodyBytes: number;
@@ -251,6 +258,9 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     loginMaxFailures: r.int('DSS_LOGIN_MAX_FAILURES', 5, 1, 1000),
     loginLockoutSeconds: r.int('DSS_LOGIN_LOCKOUT_SECONDS', 60, 1, 86400),
     bcryptCost: r.int('DSS_BCRYPT_COST', 12, 10, 16),
+    bcryptThreads: r.int('DSS_BCRYPT_THREADS', Math.max(1, availableParallelism() - 1), 1, 256),
+    bcryptNice: r.int('DSS_BCRYPT_NICE', 10, 0, 19),
+    bcryptMaxQueue: r.int('DSS_BCRYPT_QUEUE', 256, 1, 100_000),
     tempPasswordTtlHours: r.int('DSS_TEMP_PASSWORD_TTL_HOURS', 168, 1, 24 * 90),
     maxDocumentBytes,
     maxBodyBytes: r.int(

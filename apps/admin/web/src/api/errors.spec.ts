@@ -33,16 +33,16 @@ describe('describeError: every API failure in words', () => {
 
   it('says how long to wait after too many attempts', () => {
     expect(describeError(new ApiError(429, 'too_many_attempts', 'locked', 1))).toBe(
-      'Too many failed attempts. Try again in 1 second.',
+      'Too many login attempts. Try again in 1 second.',
     );
     expect(describeError(new ApiError(429, 'too_many_attempts', 'locked', 45))).toBe(
-      'Too many failed attempts. Try again in 45 seconds.',
+      'Too many login attempts. Try again in 45 seconds.',
     );
     expect(describeError(new ApiError(429, 'too_many_attempts', 'locked', 61))).toBe(
-      'Too many failed attempts. Try again in 2 minutes.',
+      'Too many login attempts. Try again in 2 minutes.',
     );
     expect(describeError(new ApiError(429, 'too_many_attempts', 'locked'))).toBe(
-      'Too many failed attempts. Try again later.',
+      'Too many login attempts. Try again later.',
     );
   });
 

@@ -64,8 +64,8 @@ export function describeError(error: unknown): string {
   if (error instanceof ApiError) {
     if (error.code === 'too_many_attempts') {
       return error.retryAfterSeconds !== undefined && error.retryAfterSeconds > 0
-        ? `Too many failed attempts. Try again in ${waitWords(error.retryAfterSeconds)}.`
-        : 'Too many failed attempts. Try again later.';
+        ? `Too many login attempts. Try again in ${waitWords(error.retryAfterSeconds)}.`
+        : 'Too many login attempts. Try again later.';
     }
     const fixed = WORDS[error.code];
     if (fixed !== undefined) return fixed;
