@@ -174,6 +174,25 @@ describe('PROTOCOL §2 handshake: client verification', () => {
     expect(client.expiresIn).toBe(60);
   });
 
+  it('without injected randomness, serverNonce and sessionId are 16 fresh bytes each', () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 50; i++) {
+      const { request, state } = clientHandshakeStart();
+      const server = serverHandshake(parseHandshakeRequest(request), identity.privateKey, {
+        expiresIn: 60,
+      });
+      const serverNonce = b64uDecode(server.response.serverNonce, 'serverNonce', 16);
+      expect(server.sessionId).toHaveLength(16);
+      expect(server.response.sessionId).toBe(b64uEncode(server.sessionId));
+      seen.add(server.response.serverNonce).add(server.response.sessionId);
+      expect(serverNonce.equals(server.sessionId)).toBe(false);
+      expect(clientHandshakeFinish(state, server.response, identity.publicKey).keys).toEqual(
+        server.keys,
+      );
+    }
+    expect(seen.size).toBe(100);
+  });
+
   it('rejects a response signed by another key (bad_signature)', () => {
     const impostor = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const { state, response } = runServer(impostor.privateKey);

@@ -2,11 +2,16 @@
  * X25519 (RFC 7748) with 32-byte raw keys, as used by the handshake
  * (PROTOCOL.md §1, §2).
  *
- * Node cannot import a raw X25519 key directly, so raw keys are wrapped in the
- * fixed DER prefixes of PKCS#8 (RFC 8410 §7) and SPKI (RFC 8410 §4).
+ * Node cannot import or export a raw X25519 key directly. On every handshake's path, public
+ * keys go through JWK (RFC 8037 §2: `x` is the raw key in base64url), which costs a few
+ * microseconds where OpenSSL's SPKI DER encoder and decoder cost about a hundred each. An
+ * injected private key (tests and vectors only) is wrapped in the fixed PKCS#8 prefix of
+ * RFC 8410 §7 (Node's JWK import of a private key also wants `x`), and its public key is cut
+ * from the SPKI DER (RFC 8410 §4).
  */
 
 import {
+  type JsonWebKey,
   KeyObject,
   createPrivateKey,
   createPublicKey,
@@ -32,6 +37,21 @@ export interface X25519KeyPair {
 }
 
 /**
+ * `generateKeyPairSync('x25519')` with the public half encoded as JWK by the key-generation job
+ * itself (Node returns the private half, given no encoding, as a KeyObject). @types/node only
+ * types the call with both encodings, hence the cast.
+ *
+ * Not `publicKey.export({ format: 'jwk' })` afterwards: on Node 20 that can hang the process.
+ * The export holds the key's mutex while it allocates the JWK's strings; a garbage collection
+ * there may finalize the finished generation job, whose destructor takes the same mutex, on
+ * the same thread (seen within a few thousand handshakes). Inside the job, the job is alive.
+ */
+const generateX25519WithJwkPublicKey = generateKeyPairSync as unknown as (
+  type: 'x25519',
+  options: { publicKeyEncoding: { format: 'jwk' } },
+) => { publicKey: JsonWebKey; privateKey: KeyObject };
+
+/**
  * Generates an X25519 key pair, or rebuilds one from a raw private key (tests
  * and vectors inject the key; production code lets the CSPRNG choose).
  *
@@ -39,20 +59,20 @@ export interface X25519KeyPair {
  * @throws RangeError when `privateKeyRaw` is not 32 bytes.
  */
 export function x25519GenerateKeyPair(privateKeyRaw?: Buffer): X25519KeyPair {
-  let privateKey: KeyObject;
-  let publicKey: KeyObject;
   if (privateKeyRaw === undefined) {
-    ({ privateKey, publicKey } = generateKeyPairSync('x25519'));
-  } else {
-    assertBytes(privateKeyRaw, 'x25519 private key', X25519_KEY_LENGTH);
-    privateKey = createPrivateKey({
-      key: Buffer.concat([PKCS8_X25519_PREFIX, privateKeyRaw]),
-      format: 'der',
-      type: 'pkcs8',
+    const { privateKey, publicKey } = generateX25519WithJwkPublicKey('x25519', {
+      publicKeyEncoding: { format: 'jwk' },
     });
-    publicKey = createPublicKey(privateKey);
+    return { privateKey, publicKeyRaw: rawPublicKeyOf(publicKey) };
   }
-  const spki = publicKey.export({ format: 'der', type: 'spki' });
+  assertBytes(privateKeyRaw, 'x25519 private key', X25519_KEY_LENGTH);
+  const privateKey = createPrivateKey({
+    key: Buffer.concat([PKCS8_X25519_PREFIX, privateKeyRaw]),
+    format: 'der',
+    type: 'pkcs8',
+  });
+  // Tests and vectors only, so the SPKI DER export as before (no generation job shares this key).
+  const spki = createPublicKey(privateKey).export({ format: 'der', type: 'spki' });
   return { privateKey, publicKeyRaw: spki.subarray(SPKI_X25519_PREFIX.length) };
 }
 
@@ -84,10 +104,11 @@ export function x25519SharedSecret(privateKey: KeyObject, peerPublicKeyRaw: Buff
   }
   let shared: Buffer;
   try {
+    // A small-order key imports like any other (JWK as SPKI did): OpenSSL refuses it
+    // in diffieHellman, or the all-zero check below does.
     const publicKey = createPublicKey({
-      key: Buffer.concat([SPKI_X25519_PREFIX, peerPublicKeyRaw]),
-      format: 'der',
-      type: 'spki',
+      key: { kty: 'OKP', crv: 'X25519', x: peerPublicKeyRaw.toString('base64url') },
+      format: 'jwk',
     });
     shared = diffieHellman({ privateKey, publicKey });
   } catch {
@@ -104,4 +125,13 @@ export function x25519SharedSecret(privateKey: KeyObject, peerPublicKeyRaw: Buff
     );
   }
   return shared;
+}
+
+/** The 32-byte raw public key of an X25519 JWK: its `x` (RFC 8037 §2). */
+function rawPublicKeyOf(jwk: JsonWebKey): Buffer {
+  const raw = typeof jwk.x === 'string' ? Buffer.from(jwk.x, 'base64url') : undefined;
+  if (raw?.length !== X25519_KEY_LENGTH) {
+    throw new Error('x25519: the generated public key is not 32 bytes');
+  }
+  return raw;
 }

@@ -40,6 +40,29 @@ describe('PROTOCOL.md §3.1 replay window (RFC 4303 §3.4.3)', () => {
     expect(w.accept(Number.MAX_SAFE_INTEGER - 1)).toBe(true);
   });
 
+  it('allocates its bitmap only when a seq is first accepted', () => {
+    const bitsOf = (w: ReplayWindow): Uint32Array | undefined =>
+      (w as unknown as { bits?: Uint32Array }).bits;
+    const w = new ReplayWindow(1024);
+    expect(w.check(1)).toBe(true);
+    expect(w.check(0)).toBe(true);
+    expect(bitsOf(w)).toBeUndefined();
+    expect(w.accept(3)).toBe(true);
+    expect(bitsOf(w)).toHaveLength(32);
+    expect(w.accept(3)).toBe(false);
+    expect(new ReplayWindow(64).bitmap).toEqual(new Uint32Array(2));
+  });
+
+  it('resumes from a serialized bitmap, and refuses one of the wrong size', () => {
+    const w = new ReplayWindow(64);
+    for (const seq of [5, 7, 70]) w.accept(seq);
+    const resumed = new ReplayWindow(64, w.high, w.bitmap);
+    expect([7, 70].map((seq) => resumed.check(seq))).toEqual([false, false]);
+    expect([8, 69, 71].map((seq) => resumed.check(seq))).toEqual([true, true, true]);
+    expect(resumed.check(6)).toBe(false); // at or below H - W
+    expect(() => new ReplayWindow(64, 0, new Uint32Array(3))).toThrow(RangeError);
+  });
+
   it('rejects a size that is not a multiple of 32 or below 64', () => {
     expect(() => new ReplayWindow(32)).toThrow(RangeError);
     expect(() => new ReplayWindow(100)).toThrow(RangeError);

@@ -4,7 +4,11 @@
  * whose payload fails to authenticate does not move the window; `accept` marks a number accepted.
  */
 export class ReplayWindow {
-  private readonly bits: Uint32Array;
+  /**
+   * Allocated by the first {@link ReplayWindow.accept} (or read of `bitmap`): until then every bit
+   * is 0, and a session that only handshook holds no bitmap (W / 8 bytes plus two objects).
+   */
+  private bits: Uint32Array | undefined;
 
   /**
    * @param size W, a multiple of 32, at least 64.
@@ -19,9 +23,11 @@ export class ReplayWindow {
     if (!Number.isInteger(size) || size < 64 || size % 32 !== 0) {
       throw new RangeError('replay window size must be a multiple of 32, at least 64');
     }
-    this.bits = bitmap ? Uint32Array.from(bitmap) : new Uint32Array(size / 32);
-    if (this.bits.length !== size / 32)
-      throw new RangeError('replay window bitmap has the wrong size');
+    if (bitmap) {
+      this.bits = Uint32Array.from(bitmap);
+      if (this.bits.length !== size / 32)
+        throw new RangeError('replay window bitmap has the wrong size');
+    }
   }
 
   /** H: the highest accepted sequence number. */
@@ -31,7 +37,7 @@ export class ReplayWindow {
 
   /** The bitmap, bit `seq mod W` set for each accepted `seq` in (H − W, H]. */
   get bitmap(): Uint32Array {
-    return this.bits;
+    return this.allocated();
   }
 
   /** True when `seq` may be accepted: above H − W and not yet accepted. */
@@ -44,10 +50,11 @@ export class ReplayWindow {
   /** Checks and marks `seq` accepted in one step; false (and no change) when it is a replay. */
   accept(seq: number): boolean {
     if (!this.check(seq)) return false;
+    const bits = this.allocated();
     if (seq > this.highest) {
       const advance = seq - this.highest;
       if (advance >= this.size) {
-        this.bits.fill(0);
+        bits.fill(0);
       } else {
         // Clear the slots of the numbers that slide into the window unseen: highest+1 .. seq.
         for (let s = this.highest + 1; s <= seq; s++) this.clear(s);
@@ -58,20 +65,25 @@ export class ReplayWindow {
     return true;
   }
 
+  private allocated(): Uint32Array {
+    return (this.bits ??= new Uint32Array(this.size / 32));
+  }
+
   private slot(seq: number): [number, number] {
     const i = seq % this.size;
     return [i >>> 5, 1 << (i & 31)];
   }
   private isSet(seq: number): boolean {
+    if (this.bits === undefined) return false;
     const [word, mask] = this.slot(seq);
     return (this.bits[word] & mask) !== 0;
   }
   private set(seq: number): void {
     const [word, mask] = this.slot(seq);
-    this.bits[word] |= mask;
+    this.allocated()[word] |= mask;
   }
   private clear(seq: number): void {
     const [word, mask] = this.slot(seq);
-    this.bits[word] &= ~mask;
+    this.allocated()[word] &= ~mask;
   }
 }
