@@ -45,6 +45,11 @@ describe('loadConfig (DESIGN.md §8)', () => {
     ['DSS_BCRYPT_QUEUE', '0', /^DSS_BCRYPT_QUEUE: expected an integer between 1 and 100000/],
     ['DSS_REPLAY_WINDOW', '32', /^DSS_REPLAY_WINDOW: expected an integer between 64/],
     [
+      'DSS_REPLAY_WINDOW',
+      '100',
+      /^DSS_REPLAY_WINDOW: expected a multiple of 32 between 64 and 65536/,
+    ],
+    [
       'DSS_DATABASE_URL',
       'postgres://x/y',
       /^DSS_DATABASE_URL: expected a mysql:\/\/ or mariadb:\/\/ URL/,

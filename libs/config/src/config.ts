@@ -157,6 +157,15 @@ function databaseEngineOf(url: string | undefined): DatabaseEngine {
   return 'mysql';
 }
 
+/** W of the replay window: the bitmap is whole 32-bit words (RFC 4303 §3.4.3), at least 64. */
+function replayWindowOf(r: Reader): number {
+  const w = r.int('DSS_REPLAY_WINDOW', 1024, 64, 65536);
+  if (w % 32 !== 0) {
+    throw new ConfigError('DSS_REPLAY_WINDOW', 'a multiple of 32 between 64 and 65536', String(w));
+  }
+  return w;
+}
+
 /** Default body limit: a document of maxDocumentBytes, base64url inside JSON, sealed, base64url again. */
 function bodyLimitFor(maxDocumentBytes: number): number {
   const plaintext = Math.ceil((maxDocumentBytes * 4) / 3) + 1024;
@@ -252,7 +261,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     sessionTtlSeconds,
     sessionIdleSeconds: r.int('DSS_SESSION_IDLE_SECONDS', 600, 5, 7 * 24 * 3600),
     maxSessions: r.int('DSS_MAX_SESSIONS', 100_000, 1, 10_000_000),
-    replayWindow: r.int('DSS_REPLAY_WINDOW', 1024, 64, 65536),
+    replayWindow: replayWindowOf(r),
     handshakeRatePerMinute: r.int('DSS_HANDSHAKE_RATE_LIMIT', 600, 0, 10_000_000),
     loginRatePerMinute: r.int('DSS_LOGIN_RATE_LIMIT', 60, 0, 10_000_000),
     loginMaxFailures: r.int('DSS_LOGIN_MAX_FAILURES', 5, 1, 1000),
