@@ -49,6 +49,33 @@ describe('AuditService (DESIGN.md §7), on the engine of DSS_DATABASE_URL', () =
     expect(result.headHash).toBe(rows[41].hash);
   });
 
+  it('leaves the head where it was when the insert fails (a row already holds the next seq)', async () => {
+    const head = async () =>
+      (
+        await ds.query<{ seq: number | string; hash: string }[]>(
+          'SELECT seq, hash FROM audit_chain_head WHERE id = 1',
+        )
+      )[0];
+    const before = await head();
+    const next = Number(before.seq) + 1;
+    // A stray row where the next event goes: the append's INSERT must fail as a whole.
+    await ds.getRepository(AuditEventEntity).insert({
+      seq: next,
+      at: new Date(),
+      actorType: 'system',
+      actor: 'stray',
+      action: 'stray',
+      subject: null,
+      details: '{}',
+      prevHash: before.hash,
+      hash: 'f'.repeat(64),
+    });
+    await expect(audit.record([event(1), event(2)])).rejects.toThrow();
+    expect(await head()).toEqual(before);
+    await ds.getRepository(AuditEventEntity).delete({ seq: next });
+    expect((await audit.verify(ds.manager)).valid).toBe(true);
+  });
+
   it('rolls the event back with the transaction it belongs to', async () => {
     const before = await ds.getRepository(AuditEventEntity).count();
     await expect(
