@@ -11,26 +11,11 @@ import {
   type HandshakeResponseWire,
 } from './handshake';
 import { x25519GenerateKeyPair, x25519SharedSecret } from './x25519';
+import { thrownBy } from '../../../../test/support/thrown';
 
-function channelErrorOf(fn: () => unknown): ChannelError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ChannelError) return err;
-    throw err;
-  }
-  throw new Error('expected a ChannelError');
-}
+const channelErrorOf = (fn: () => unknown): ChannelError => thrownBy(ChannelError, fn);
 
-function handshakeErrorOf(fn: () => unknown): HandshakeError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof HandshakeError) return err;
-    throw err;
-  }
-  throw new Error('expected a HandshakeError');
-}
+const handshakeErrorOf = (fn: () => unknown): HandshakeError => thrownBy(HandshakeError, fn);
 
 const identity = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const validRequest = (): Record<string, unknown> => ({

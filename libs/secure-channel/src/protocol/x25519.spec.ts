@@ -3,6 +3,7 @@ import { b64uEncode } from './b64u';
 import { ChannelError, ChannelErrorCode } from './errors';
 import { parseHandshakeRequest, serverHandshake } from './handshake';
 import { x25519GenerateKeyPair, x25519SharedSecret } from './x25519';
+import { thrownBy } from '../../../../test/support/thrown';
 
 // The DER path this module used before it went through JWK: RFC 8410 §4 SPKI around the raw key.
 const SPKI_X25519_PREFIX = Buffer.from('302a300506032b656e032100', 'hex');
@@ -13,15 +14,7 @@ const rawFromSpki = (der: Buffer): Buffer => {
 const importSpki = (raw: Buffer) =>
   createPublicKey({ key: Buffer.concat([SPKI_X25519_PREFIX, raw]), format: 'der', type: 'spki' });
 
-function channelErrorOf(fn: () => unknown): ChannelError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ChannelError) return err;
-    throw err;
-  }
-  throw new Error('expected a ChannelError');
-}
+const channelErrorOf = (fn: () => unknown): ChannelError => thrownBy(ChannelError, fn);
 
 describe('RFC 7748 X25519 through JWK, against the SPKI DER path', () => {
   it('RFC 7748 §6.1: the injected private keys give the published public keys and secret', () => {

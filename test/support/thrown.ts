@@ -1,0 +1,13 @@
+/** The error of class `type` that `fn` throws; fails the test when it throws nothing or another error. */
+export function thrownBy<E extends Error>(
+  type: abstract new (...args: never[]) => E,
+  fn: () => unknown,
+): E {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof type) return err;
+    throw err;
+  }
+  throw new Error(`expected a ${type.name}`);
+}
