@@ -7,7 +7,7 @@ import { loadOrCreateServerIdentity, MasterKeyRing, type ServerIdentity } from '
 import { json, type NextFunction, type Request, type Response } from 'express';
 import { type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
 import { type Logger } from 'pino';
-import { leanRoutes, SealedExchange } from '@dss/secure-channel';
+import { bodyNotJson, leanRoutes, renderError, SealedExchange } from '@dss/secure-channel';
 import { DssModule, type DssModuleDeps } from './dss.module';
 import { dssLeanRoutes } from './lean-routes';
 
@@ -44,7 +44,7 @@ function bodyErrorHandler(
     });
     return;
   }
-  res.status(400).json({ error: { code: 'bad_envelope', message: 'the body is not valid JSON' } });
+  res.status(400).json(renderError(bodyNotJson()).body);
 }
 
 /**

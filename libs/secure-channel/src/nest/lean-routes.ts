@@ -1,5 +1,6 @@
 import { type IncomingMessage, type ServerResponse } from 'node:http';
 import { type Logger } from 'pino';
+import { ChannelError, ChannelErrorCode } from '../protocol';
 import { type ChannelSession } from '../session';
 import { renderError } from './error-mapping';
 import { type RequiredState } from './sealed.decorator';
@@ -80,6 +81,11 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 
 /** A malformed body: the JSON body parser's 400 (see the employee API's body error handler). */
 class BodyNotJsonError extends Error {}
+
+/** The channel error for a body that is not JSON, whichever path read it (PROTOCOL.md §3.2). */
+export function bodyNotJson(): ChannelError {
+  return new ChannelError(ChannelErrorCode.BadEnvelope, 'the body is not valid JSON');
+}
 
 /** Parses a body as the JSON body parser does in strict mode: `{}` when empty. */
 function parseJsonBody(raw: Buffer): unknown {
@@ -184,9 +190,7 @@ export function leanRoutes(
       body = parseJsonBody(await readBody(req));
     } catch (err) {
       if (!(err instanceof BodyNotJsonError)) throw err;
-      return sendJson(res, 400, {
-        error: { code: 'bad_envelope', message: 'the body is not valid JSON' },
-      });
+      return plainError(res, bodyNotJson(), route.path);
     }
     if (route.kind === 'sealed') return serveSealed(route, body, res);
     return servePublic(route, body, options.clientAddress(req), res);
