@@ -93,7 +93,7 @@ export class AuditService {
       .findColumnWithPropertyName('at');
     if (!atColumn) throw new Error('audit: the audit_events.at column is not mapped');
     const atValue: unknown = driver.preparePersistentValue(at, atColumn);
-    const params: unknown[] = [];
+    const insertParams: unknown[] = [];
     const rows = list.map((input) => {
       seq += 1;
       const row = Object.assign(new AuditEventEntity(), {
@@ -108,7 +108,7 @@ export class AuditService {
       });
       row.hash = chainHash(hash, row);
       hash = row.hash;
-      params.push(
+      insertParams.push(
         row.seq,
         atValue,
         row.actorType,
@@ -125,14 +125,17 @@ export class AuditService {
     const values = rows.map(() => EVENT_PLACEHOLDERS).join(', ');
     const insert = `INSERT INTO ${q('audit_events')} (${columns}) VALUES ${values}`;
     const update = `UPDATE ${q('audit_chain_head')} SET ${q('seq')} = ?, ${q('hash')} = ? WHERE ${q('id')} = ?`;
-    params.push(seq, hash, AUDIT_CHAIN_HEAD_ID);
+    const updateParams = [seq, hash, AUDIT_CHAIN_HEAD_ID];
     if (manager.connection.options.type === 'mariadb') {
       // One round trip for both while the head is locked: a compound statement (MariaDB only;
       // it does not end the transaction, and a failed INSERT leaves the head as it was).
-      await manager.query(`BEGIN NOT ATOMIC ${insert}; ${update}; END`, params);
+      await manager.query(`BEGIN NOT ATOMIC ${insert}; ${update}; END`, [
+        ...insertParams,
+        ...updateParams,
+      ]);
     } else {
-      await manager.query(insert, params.slice(0, -3));
-      await manager.query(update, params.slice(-3));
+      await manager.query(insert, insertParams);
+      await manager.query(update, updateParams);
     }
     return rows;
   }
