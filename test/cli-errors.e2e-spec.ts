@@ -8,6 +8,7 @@ import { createServer as createTcpServer, type Server as TcpServer } from 'node:
 import { writeFileSync } from 'node:fs';
 import { type AddressInfo, type Socket } from 'node:net';
 import { registerUser, Workstation, type CliRun } from './support/cli';
+import { startAdmin } from './support/admin-server';
 import { startDss, type RunningDss } from './support/dss-server';
 import { freePort } from './support/spawn';
 
@@ -59,7 +60,7 @@ describe('dss CLI: refusals, failures and exit codes (e2e)', () => {
       DSS_USER: 'erin',
       DSS_PASSWORD: PASSWORD,
     };
-    const first = await erin.run(['login'], {
+    const first = await erin.run(['login', '--no-agent'], {
       env: { ...env, DSS_PASSWORD: temporary, DSS_NEW_PASSWORD: PASSWORD },
     });
     expect(first.code).toBe(0);
@@ -76,7 +77,7 @@ describe('dss CLI: refusals, failures and exit codes (e2e)', () => {
     const presented = () => other.identity.fingerprint;
 
     it('refuses a server whose handshake is not signed by the pinned dss_public.pem, showing both fingerprints', async () => {
-      const run = await erin.run(['login', '--server', other.url], { env });
+      const run = await erin.run(['login', '--no-agent', '--server', other.url], { env });
       expect(run.code).toBe(7);
       expect(run.stdout).toBe('');
       const lines = run.stderr.trimEnd().split('\n');
@@ -101,9 +102,12 @@ describe('dss CLI: refusals, failures and exit codes (e2e)', () => {
     });
 
     it('refuses it as well when the pin is the fingerprint, and in server-key', async () => {
-      const run = await erin.run(['login', '--server', other.url, '--server-key', expected()], {
-        env,
-      });
+      const run = await erin.run(
+        ['login', '--no-agent', '--server', other.url, '--server-key', expected()],
+        {
+          env,
+        },
+      );
       expect(run.code).toBe(7);
       expect(run.stderr).toContain(`expected (pinned) fingerprint: ${expected()}`);
       expect(run.stderr).toContain(`presented fingerprint:         ${presented()}`);
@@ -133,7 +137,10 @@ describe('dss CLI: refusals, failures and exit codes (e2e)', () => {
       });
       httpServers.push(impostor);
       const url = await listen(impostor);
-      const run = await erin.run(['login', '--server', url, '--server-key', expected()], { env });
+      const run = await erin.run(
+        ['login', '--no-agent', '--server', url, '--server-key', expected()],
+        { env },
+      );
       expect(run.code).toBe(7);
       expect(run.stderr).toMatch(/^dss: REFUSED: /);
     });
@@ -146,9 +153,12 @@ describe('dss CLI: refusals, failures and exit codes (e2e)', () => {
         fingerprint: expected(),
         pinned: { fingerprint: expected(), matches: true },
       });
-      const byFingerprint = await erin.run(['login', '--server-key', expected().toUpperCase()], {
-        env,
-      });
+      const byFingerprint = await erin.run(
+        ['login', '--no-agent', '--server-key', expected().toUpperCase()],
+        {
+          env,
+        },
+      );
       expect(byFingerprint.code).toBe(0);
 
       // Without any pin: the fingerprint to compare, and no trust.
@@ -158,23 +168,25 @@ describe('dss CLI: refusals, failures and exit codes (e2e)', () => {
       expect(unpinned.code).toBe(0);
       expect(unpinned.stdout).toContain(`Fingerprint: ${expected()}`);
       expect(unpinned.stdout).toContain('Pinned key:  none.');
-      const refused = await erin.run(['login'], { env: { ...env, DSS_SERVER_KEY: undefined } });
+      const refused = await erin.run(['login', '--no-agent'], {
+        env: { ...env, DSS_SERVER_KEY: undefined },
+      });
       expectOneLine(refused, 2, /no pinned server key: .*never trusts a server it cannot check/);
     });
   });
 
   describe('authentication (exit 3)', () => {
     it('answers a wrong password and an unknown user alike', async () => {
-      const wrong = await erin.run(['login'], {
+      const wrong = await erin.run(['login', '--no-agent'], {
         env: { ...env, DSS_PASSWORD: 'not-the-password-at-all' },
       });
-      const unknown = await erin.run(['login', '-u', 'nobody'], { env });
+      const unknown = await erin.run(['login', '--no-agent', '-u', 'nobody'], { env });
       for (const run of [wrong, unknown]) {
         expectOneLine(run, 3, /^dss: login failed: wrong username or password/);
       }
       expect(wrong.stderr).toBe(unknown.stderr);
 
-      const json = await erin.run(['login', '-u', 'nobody', '--json'], { env });
+      const json = await erin.run(['login', '--no-agent', '-u', 'nobody', '--json'], { env });
       expect(json.code).toBe(3);
       expect(json.stderr).toBe('');
       expect(json.json()).toEqual({
@@ -185,24 +197,29 @@ describe('dss CLI: refusals, failures and exit codes (e2e)', () => {
     it('reports a locked account with the time to wait', async () => {
       const temporary = await registerUser(server, 'mallory');
       for (let i = 0; i < 5; i++) {
-        expect((await erin.run(['login', '-u', 'mallory'], { env })).code).toBe(3);
+        expect((await erin.run(['login', '--no-agent', '-u', 'mallory'], { env })).code).toBe(3);
       }
-      const locked = await erin.run(['login', '-u', 'mallory'], {
+      const locked = await erin.run(['login', '--no-agent', '-u', 'mallory'], {
         env: { ...env, DSS_PASSWORD: temporary },
       });
       expectOneLine(locked, 3, /^dss: too many login attempts: try again in \d+ s/);
     });
 
     it('needs a password from the terminal, DSS_PASSWORD or --password-stdin, never an argument', async () => {
-      const none = await erin.run(['login'], { env: { ...env, DSS_PASSWORD: undefined } });
+      const none = await erin.run(['login', '--no-agent'], {
+        env: { ...env, DSS_PASSWORD: undefined },
+      });
       expectOneLine(
         none,
         2,
         /^dss: no password: type it on a terminal, or give it in DSS_PASSWORD/,
       );
-      const argument = await erin.run(['login', '--password', PASSWORD], { env });
+      const argument = await erin.run(['login', '--no-agent', '--password', PASSWORD], { env });
       expectOneLine(argument, 2, /^dss: passwords are never taken from the command line/);
-      const emptyStdin = await erin.run(['login', '--password-stdin'], { env, input: '' });
+      const emptyStdin = await erin.run(['login', '--no-agent', '--password-stdin'], {
+        env,
+        input: '',
+      });
       expectOneLine(emptyStdin, 2, /--password-stdin: standard input has no line/);
     });
   });
@@ -210,7 +227,7 @@ describe('dss CLI: refusals, failures and exit codes (e2e)', () => {
   describe('server and network (exit 6)', () => {
     it('server down', async () => {
       const url = `http://127.0.0.1:${await freePort()}`;
-      const run = await erin.run(['login', '--server', url], { env });
+      const run = await erin.run(['login', '--no-agent', '--server', url], { env });
       expectOneLine(
         run,
         6,
@@ -227,8 +244,31 @@ describe('dss CLI: refusals, failures and exit codes (e2e)', () => {
       const silent = createTcpServer(() => undefined);
       httpServers.push(silent);
       const url = await listen(silent);
-      const run = await erin.run(['login', '--server', url, '--timeout', '1'], { env });
+      const run = await erin.run(['login', '--no-agent', '--server', url, '--timeout', '1'], {
+        env,
+      });
       expectOneLine(run, 6, new RegExp(`^dss: the DSS server at ${url} did not answer in time`));
+    });
+
+    it("the admin app's port instead of the employee API: says so in plain words", async () => {
+      const admin = await startAdmin({ database: server.database });
+      try {
+        const run = await erin.run(['login', '--no-agent', '--server', admin.url], { env });
+        expectOneLine(
+          run,
+          6,
+          /^dss: this address answers, but not as a DSS employee API .*is it the admin app's port\?/,
+        );
+      } finally {
+        await admin.close();
+      }
+    });
+
+    it('https:// against a plain HTTP server: no raw TLS error code', async () => {
+      const url = server.url.replace('http://', 'https://');
+      const run = await erin.run(['login', '--no-agent', '--server', url], { env });
+      expectOneLine(run, 6, /no TLS \(HTTPS\) at this address: use http:\/\/ in the server URL/);
+      expect(run.stderr).not.toContain('ERR_SSL');
     });
 
     it('something that is not a DSS server', async () => {
@@ -239,7 +279,10 @@ describe('dss CLI: refusals, failures and exit codes (e2e)', () => {
       httpServers.push(web);
       const url = await listen(web);
       for (const serverKey of [erin.path('dss_public.pem'), server.identity.fingerprint]) {
-        const run = await erin.run(['login', '--server', url, '--server-key', serverKey], { env });
+        const run = await erin.run(
+          ['login', '--no-agent', '--server', url, '--server-key', serverKey],
+          { env },
+        );
         expectOneLine(
           run,
           6,
@@ -283,7 +326,9 @@ describe('dss CLI: refusals, failures and exit codes (e2e)', () => {
       expect(keys.code).toBe(2);
       expect(keys.stderr).toContain('Usage: dss keys');
 
-      const noServer = await erin.run(['login'], { env: { ...env, DSS_SERVER_URL: undefined } });
+      const noServer = await erin.run(['login', '--no-agent'], {
+        env: { ...env, DSS_SERVER_URL: undefined },
+      });
       expectOneLine(noServer, 2, /^dss: no server URL: pass --server URL, set DSS_SERVER_URL/);
     });
 
@@ -330,7 +375,7 @@ describe('dss CLI: refusals, failures and exit codes (e2e)', () => {
         /^dss: missing\.sig: no such file/,
       );
       expectOneLine(
-        await erin.run(['login', '--server-key', 'missing.pem'], { env }),
+        await erin.run(['login', '--no-agent', '--server-key', 'missing.pem'], { env }),
         4,
         /^dss: server key: \S*\/missing\.pem: no such file/,
       );
@@ -346,13 +391,14 @@ describe('dss CLI: refusals, failures and exit codes (e2e)', () => {
         `${erin.path('config/config.json')}\n`,
       );
       // Config file alone: the dead server.
-      expect((await erin.run(['login'], { env: base })).code).toBe(6);
+      expect((await erin.run(['login', '--no-agent'], { env: base })).code).toBe(6);
       // The environment beats the config file.
       expect(
-        (await erin.run(['login'], { env: { ...base, DSS_SERVER_URL: server.url } })).code,
+        (await erin.run(['login', '--no-agent'], { env: { ...base, DSS_SERVER_URL: server.url } }))
+          .code,
       ).toBe(0);
       // The flag beats the environment.
-      const flag = await erin.run(['login', '--server', dead], {
+      const flag = await erin.run(['login', '--no-agent', '--server', dead], {
         env: { ...base, DSS_SERVER_URL: server.url },
       });
       expect(flag.code).toBe(6);

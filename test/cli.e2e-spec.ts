@@ -67,7 +67,7 @@ describe('dss CLI: the report flow, non-interactively (e2e)', () => {
     });
 
     // First login: the temporary password, then the new one, on standard input.
-    const first = await alice.run(['login', '--password-stdin', '--json'], {
+    const first = await alice.run(['login', '--no-agent', '--password-stdin', '--json'], {
       input: `${aliceTemp}\n${ALICE_PASSWORD}\n`,
     });
     expect(first.code).toBe(0);
@@ -76,16 +76,19 @@ describe('dss CLI: the report flow, non-interactively (e2e)', () => {
       server: server.url,
       serverFingerprint: server.identity.fingerprint,
       passwordChanged: true,
+      agent: null,
     });
     expect(first.stderr).toMatch(/First login of alice: .*must be changed/);
 
     // The temporary password is gone; the new one works.
-    const old = await alice.run(['login', '--password-stdin', '--json'], {
+    const old = await alice.run(['login', '--no-agent', '--password-stdin', '--json'], {
       input: `${aliceTemp}\n`,
     });
     expect(old.code).toBe(3);
     expect(old.json()).toMatchObject({ error: { code: 'invalid_credentials' } });
-    const again = await alice.run(['login', '--password-stdin'], { input: `${ALICE_PASSWORD}\n` });
+    const again = await alice.run(['login', '--no-agent', '--password-stdin'], {
+      input: `${ALICE_PASSWORD}\n`,
+    });
     expectOk(again);
     expect(again.stdout).toContain('Logged in as alice');
 
@@ -135,7 +138,7 @@ describe('dss CLI: the report flow, non-interactively (e2e)', () => {
     writeFileSync(bob.path('report.txt.sig'), readFileSync(alice.path('report.txt.sig')));
     writeFileSync(bob.path('report.p1363'), readFileSync(alice.path('report.p1363')));
     const bobArgs = ['--server', server.url, '--server-key', 'dss_public.pem'];
-    const bobFirst = await bob.run(['login', ...bobArgs, '-u', 'bob'], {
+    const bobFirst = await bob.run(['login', '--no-agent', ...bobArgs, '-u', 'bob'], {
       env: { DSS_PASSWORD: bobTemp, DSS_NEW_PASSWORD: BOB_PASSWORD },
     });
     expectOk({ ...bobFirst, stderr: '' });
@@ -222,12 +225,15 @@ describe('dss CLI: the report flow, non-interactively (e2e)', () => {
     expect(noKey.json()).toEqual({
       error: {
         code: 'no_key',
-        message: 'no active key pair: create one with `dss keys create`',
+        message:
+          'no active key pair: create one with `dss keys create` (if you deleted yours, ask your administrator to allow a new key)',
       },
     });
     const recreate = await alice.run(['keys', 'create'], { env });
     expect(recreate.code).toBe(5);
-    expect(recreate.stderr).toMatch(/^dss: you deleted your key pair: an administrator/);
+    expect(recreate.stderr).toMatch(
+      /^dss: you deleted your key pair: ask your administrator to allow a new key/,
+    );
     const gone = await bob.run(['keys', 'show', 'alice'], { env: bobEnv });
     expect(gone.code).toBe(4);
     expect(gone.stderr).toBe('dss: alice has no active key pair (or there is no such user)\n');
@@ -242,9 +248,9 @@ describe('dss CLI: the report flow, non-interactively (e2e)', () => {
     });
     expectOk(changed);
     expect(changed.json()).toEqual({ username: 'bob', changed: true });
-    expect((await bob.run(['login'], { env: bobEnv })).code).toBe(3);
+    expect((await bob.run(['login', '--no-agent'], { env: bobEnv })).code).toBe(3);
     expectOk(
-      await bob.run(['login'], {
+      await bob.run(['login', '--no-agent'], {
         env: { ...bobEnv, DSS_PASSWORD: 'bob-switched-to-another-phrase-3' },
       }),
     );

@@ -111,8 +111,9 @@ export class Workstation {
     return join(this.dir, name);
   }
 
+  /** HOME, the config directory and the runtime directory (agent sockets) of this machine. */
   get env(): Record<string, string> {
-    return { HOME: this.dir, DSS_CONFIG_DIR: this.configDir };
+    return { HOME: this.dir, DSS_CONFIG_DIR: this.configDir, XDG_RUNTIME_DIR: this.path('run') };
   }
 
   /** `dss ARGS` in this directory; `env` adds to (or unsets, with undefined) the base. */

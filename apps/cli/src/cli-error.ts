@@ -22,6 +22,20 @@ export function usageError(message: string): CliError {
   return new CliError('usage', message, ExitCode.Usage);
 }
 
+/** File system error codes, in words. */
+const FILE_ERRORS: Readonly<Record<string, string>> = {
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ENOENT: 'its directory does not exist',
+  ENOTDIR: 'a part of the path is not a directory',
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'the disk quota is exceeded',
+  ENAMETOOLONG: 'the name is too long',
+  EISDIR: 'it is a directory',
+  EMFILE: 'too many open files',
+};
+
 /** A file named on the command line cannot be read or written. */
 export function fileError(err: unknown, path: string, verb: 'read' | 'write'): CliError {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
@@ -31,7 +45,6 @@ export function fileError(err: unknown, path: string, verb: 'read' | 'write'): C
   if (code === 'EISDIR') {
     return new CliError('usage', `${path} is a directory, not a file`, ExitCode.Usage);
   }
-  const reason =
-    code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (code ?? String(err));
+  const reason = FILE_ERRORS[code ?? ''] ?? code ?? String(err);
   return new CliError(`cannot_${verb}`, `cannot ${verb} ${path}: ${reason}`, ExitCode.Failure);
 }

@@ -64,9 +64,12 @@ export function withConnection(cmd: Command, mode: Mode, { user = true } = {}): 
       'read the password from standard input (one per line: current, then new when one is needed); else DSS_PASSWORD, else asked without echo',
     )
     .addOption(
-      new Option('--timeout <seconds>', 'give up on an unanswered request after this long')
-        .default(DEFAULT_TIMEOUT_SECONDS)
-        .argParser(seconds),
+      // No commander default: an explicit value before the command must not be overridden by a
+      // default after it (timeoutMsOf applies the default).
+      new Option(
+        '--timeout <seconds>',
+        `give up on an unanswered request after this long (default: ${DEFAULT_TIMEOUT_SECONDS})`,
+      ).argParser(seconds),
     )
     .addOption(new Option('--password <password>').hideHelp());
 }

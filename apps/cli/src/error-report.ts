@@ -43,6 +43,18 @@ const SOCKET_ERRORS: Readonly<Record<string, string>> = {
   ENETUNREACH: 'network unreachable',
   ETIMEDOUT: 'connection timed out',
   UND_ERR_SOCKET: 'the connection closed unexpectedly',
+  UND_ERR_CONNECT_TIMEOUT: 'connection timed out',
+  EPROTO: 'the connection failed in the TLS layer',
+  ERR_SSL_WRONG_VERSION_NUMBER:
+    'no TLS (HTTPS) at this address: use http:// in the server URL, or check the port',
+  ERR_SSL_PACKET_LENGTH_TOO_LONG:
+    'no TLS (HTTPS) at this address: use http:// in the server URL, or check the port',
+  DEPTH_ZERO_SELF_SIGNED_CERT: "the server's TLS certificate is self-signed and not trusted here",
+  SELF_SIGNED_CERT_IN_CHAIN: "the server's TLS certificate chains to an untrusted root",
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: "the server's TLS certificate cannot be verified",
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: "the server's TLS certificate cannot be verified",
+  CERT_HAS_EXPIRED: "the server's TLS certificate has expired",
+  ERR_TLS_CERT_ALTNAME_INVALID: "the server's TLS certificate is for another host name",
 };
 
 /** Messages a user can act on, for the server's error codes. */
@@ -57,11 +69,11 @@ function apiMessage(err: DssApiError): string {
     case 'not_authenticated':
       return 'not logged in (the session was reset); run the command again';
     case 'no_key':
-      return 'no active key pair: create one with `dss keys create`';
+      return 'no active key pair: create one with `dss keys create` (if you deleted yours, ask your administrator to allow a new key)';
     case 'key_exists':
       return 'you already have a key pair (`dss keys show` prints it)';
     case 'key_deleted':
-      return 'you deleted your key pair: an administrator must allow a new one (`dss-admin users allow-new-key <username>`)';
+      return 'you deleted your key pair: ask your administrator to allow a new key, then run `dss keys create`';
     default:
       return err.status >= 500
         ? `the server failed (HTTP ${err.status}, ${err.code}); try again later or tell your administrator`
@@ -76,6 +88,10 @@ function channelMessage(err: DssChannelError): string {
     case 'session_expired':
     case 'unknown_session':
       return 'the secure session expired; run the command again';
+    case 'not_found':
+      return "this address answers, but not as a DSS employee API (no secure channel here; is it the admin app's port?): check the server URL";
+    case 'unavailable':
+      return `the DSS server is temporarily unavailable: try again in ${err.retryAfterSeconds ?? 5} s`;
     default:
       return `the server refused the secure channel: ${err.message} (${err.code})`;
   }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { usageError } from './cli-error';
+import { registerCompletion } from './commands/completion';
 import { registerConfig } from './commands/config';
 import { registerKeys } from './commands/keys';
 import { registerLogin } from './commands/login';
@@ -9,7 +10,8 @@ import { registerServerKey } from './commands/server-key';
 import { registerShell } from './commands/shell';
 import { registerSign } from './commands/sign';
 import { registerVerify } from './commands/verify';
-import { DssCommand, type Mode } from './dss-command';
+import { registerWhoami } from './commands/whoami';
+import { DssCommand, type Mode, withConnection, withJson } from './dss-command';
 import { type Runtime } from './runtime';
 
 /** The package version, from the package.json above this file (source or dist). */
@@ -50,7 +52,13 @@ export function buildProgram(rt: Runtime, mode: Mode): DssCommand {
     .configureOutput({ outputError: () => undefined })
     .configureHelp({ sortSubcommands: false })
     .showSuggestionAfterError(true);
-  if (mode === 'cli') program.version(version(), '-V, --version');
+  if (mode === 'cli') {
+    program.version(version(), '-V, --version');
+    // Global options may also stand before the command (`dss --json keys show`); after it, the
+    // command's own options of the same names take them.
+    program.enablePositionalOptions();
+    withJson(withConnection(program, 'cli'));
+  }
 
   // Passwords never come from arguments: the hidden --password exists only to say so.
   program.hook('preAction', (_root, action) => {
@@ -64,6 +72,7 @@ export function buildProgram(rt: Runtime, mode: Mode): DssCommand {
   if (mode === 'cli') {
     registerConfig(program, rt);
     registerLogin(program, rt);
+    registerWhoami(program, rt);
   }
   registerPasswd(program, rt, mode);
   registerKeys(program, rt, mode);
@@ -72,6 +81,7 @@ export function buildProgram(rt: Runtime, mode: Mode): DssCommand {
   registerServerKey(program, rt, mode);
   if (mode === 'cli') {
     registerShell(program, rt, (inner) => buildProgram(inner, 'shell'));
+    registerCompletion(program);
     program.addHelpText(
       'after',
       `

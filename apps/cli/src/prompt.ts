@@ -1,4 +1,4 @@
-import { createInterface, type Interface } from 'node:readline';
+import { createInterface, type Completer, type Interface } from 'node:readline';
 import { CliError } from './cli-error';
 import { ExitCode } from './exit-codes';
 
@@ -83,8 +83,9 @@ export class Prompter {
    * input (Ctrl-D); Ctrl-C rejects with `interrupted`.
    *
    * @param history - earlier lines for the arrow keys; updated in place.
+   * @param completer - what the Tab key completes (`dss shell`: commands and file names).
    */
-  line(prompt: string, history?: string[]): Promise<string | undefined> {
+  line(prompt: string, history?: string[], completer?: Completer): Promise<string | undefined> {
     return new Promise((resolve, reject) => {
       const rl = createInterface({
         input: this.input,
@@ -93,6 +94,7 @@ export class Prompter {
         history: history ? [...history] : undefined,
         historySize: history ? 200 : 0,
         removeHistoryDuplicates: true,
+        completer,
       });
       let settled = false;
       const settle = (fn: () => void): void => {

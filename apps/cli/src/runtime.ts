@@ -1,18 +1,25 @@
+import { spkiFingerprint } from '@dss/client';
 import { type Command } from 'commander';
+import { AgentConnection, AgentDssClient } from './agent/agent-client';
+import { agentSocketPath } from './agent/agent-paths';
+import { type AgentStatus } from './agent/agent-protocol';
 import { usageError } from './cli-error';
 import { ExitCode } from './exit-codes';
 import { configPath, readConfig, type StoredConfig } from './config-store';
 import { Output } from './output';
 import { Passwords } from './passwords';
 import { Prompter, StdinLines } from './prompt';
-import { openSession, type Session } from './session';
+import { openSession, Session } from './session';
 import {
   type ConnectionSettings,
   type GlobalOptions,
+  type Pin,
   resolveConnection,
   resolveServerUrl,
   resolveUsername,
 } from './settings';
+import { sameFingerprint } from './trust';
+import { readPublicKeyFile } from './config-store';
 
 /**
  * What commands share: the environment, the terminal, the config file, and
@@ -25,6 +32,7 @@ export class Runtime {
   #config?: StoredConfig;
   #passwords?: Passwords;
   readonly #opened: Session[] = [];
+  readonly #agents: AgentConnection[] = [];
   readonly #parent?: Runtime;
   /** Set by a command that fails without an error (`verify` of a bad signature). */
   exitCode: ExitCode = ExitCode.Ok;
@@ -85,10 +93,20 @@ export class Runtime {
     return (this.lastServerUrl = resolveServerUrl(this.globals(cmd), this.env, this.config()));
   }
 
-  /** The logged-in session: the shell's, or a new one (logged out by {@link close}). */
-  async session(cmd: Command, { userFlag = true, keepPassword = true } = {}): Promise<Session> {
+  /**
+   * The logged-in session: the shell's, the one the `dss login` agent holds for this server and
+   * user, or a new one (logged out by {@link close}). `agent: false` never uses the agent.
+   */
+  async session(
+    cmd: Command,
+    { userFlag = true, keepPassword = true, agent = true } = {},
+  ): Promise<Session> {
     if (this.shellSession) return this.shellSession;
     const settings = this.connection(cmd);
+    if (agent) {
+      const held = await this.agentSession(cmd, settings, userFlag);
+      if (held) return held;
+    }
     const username = await this.username(cmd, userFlag);
     const session = await openSession({
       settings,
@@ -99,6 +117,50 @@ export class Runtime {
     });
     this.#opened.push(session);
     return session;
+  }
+
+  /**
+   * The running agent of this server, when it holds a session of the user this command is for
+   * and was checked against the same pinned key; else `undefined` (commands then log in).
+   */
+  async agentStatus(
+    cmd: Command,
+    settings: ConnectionSettings,
+    userFlag = true,
+  ): Promise<{ connection: AgentConnection; status: AgentStatus } | undefined> {
+    const connection = await AgentConnection.connect(agentSocketPath(this.env, settings.serverUrl));
+    if (!connection) return undefined;
+    this.#agents.push(connection);
+    const status = await connection.status();
+    const opts = this.globals(cmd);
+    const wanted = resolveUsername(
+      userFlag ? opts : { ...opts, user: undefined },
+      this.env,
+      this.config(),
+    );
+    if (!status || (wanted !== undefined && wanted !== status.username)) return undefined;
+    if (!pinMatches(settings.pin, status)) return undefined;
+    return { connection, status };
+  }
+
+  private async agentSession(
+    cmd: Command,
+    settings: ConnectionSettings,
+    userFlag: boolean,
+  ): Promise<Session | undefined> {
+    const found = await this.agentStatus(cmd, settings, userFlag);
+    if (!found) return undefined;
+    const { connection, status } = found;
+    return new Session(
+      new AgentDssClient(connection, status, settings.timeoutMs),
+      status.serverUrl,
+      status.serverFingerprint,
+      status.serverPublicKey,
+      status.username,
+      this.passwords(cmd),
+      this.output(cmd),
+      false,
+    );
   }
 
   /** The username from flag, environment or config file, else asked on the terminal. */
@@ -122,6 +184,20 @@ export class Runtime {
   /** Logs out the sessions this runtime opened and releases standard input. */
   async close(): Promise<void> {
     for (const session of this.#opened.splice(0)) await session.logout();
+    for (const connection of this.#agents.splice(0)) connection.close();
     if (!this.shellSession) this.#stdinLines?.close();
+  }
+}
+
+/** Whether the agent verified its server with the key this command pins. */
+function pinMatches(pin: Pin, status: AgentStatus): boolean {
+  if (pin.kind === 'fingerprint') return sameFingerprint(pin.fingerprint, status.serverFingerprint);
+  try {
+    return sameFingerprint(
+      spkiFingerprint(readPublicKeyFile(pin.path, 'server key')),
+      status.serverFingerprint,
+    );
+  } catch {
+    return false;
   }
 }

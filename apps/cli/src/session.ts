@@ -18,6 +18,8 @@ export class Session {
     readonly client: DssClient,
     readonly serverUrl: string,
     readonly serverFingerprint: string,
+    /** The pinned server key the handshake was verified with (SPKI PEM). */
+    readonly serverPublicKey: string,
     readonly username: string,
     readonly passwords: Passwords,
     private readonly out: Output,
@@ -92,6 +94,7 @@ export async function openSession(options: {
     client,
     settings.serverUrl,
     trusted.fingerprint,
+    trusted.pem,
     username,
     passwords,
     out,

@@ -54,6 +54,27 @@ export interface DssClientOptions {
    * bytes). For known-answer tests only; the default is the system CSPRNG.
    */
   randomBytes?: (n: number) => Buffer;
+  /**
+   * A live session handed over by another process on this machine
+   * ({@link DssClient.handOff}); the client continues it instead of handshaking.
+   */
+  session?: SessionHandoff;
+}
+
+/**
+ * A live session moved from one process to another on the same machine, e.g. from `dss login`
+ * to the local agent that holds it. It carries the session keys: pass it only over a private
+ * channel between the user's own processes (a pipe), never to a file or a log.
+ */
+export interface SessionHandoff {
+  /** b64u of the 16-byte session id. */
+  sessionId: string;
+  /** b64u of `k_c2s`, `k_s2c`, `iv_c2s`, `iv_s2c` (PROTOCOL.md §2). */
+  keys: { k_c2s: string; k_s2c: string; iv_c2s: string; iv_s2c: string };
+  /** The next `seq` to use: the sending client never uses this one or any later one. */
+  nextSeq: number;
+  /** When the server ends the session at the latest (ms since the epoch; `expiresIn`). */
+  expiresAt: number;
 }
 
 interface Session {
@@ -62,6 +83,8 @@ interface Session {
   readonly keys: SessionKeys;
   /** Next `seq` to use (PROTOCOL.md §3: starts at 1, never reused). */
   nextSeq: number;
+  /** The session's absolute end (ms since the epoch), from the handshake's `expiresIn`. */
+  readonly expiresAt: number;
 }
 
 interface HttpAnswer {
@@ -125,6 +148,7 @@ export class DssClient {
     const fetchImpl = options.fetch ?? globalThis.fetch;
     this.#fetch = (input, init) => fetchImpl(input, init);
     this.#randomBytes = options.randomBytes;
+    if (options.session !== undefined) this.#session = resumeSession(options.session);
   }
 
   /** The current session id (base64url), or `undefined` without a session. */
@@ -135,6 +159,35 @@ export class DssClient {
   /** Whether the client holds a session (it may still have expired on the server). */
   get hasSession(): boolean {
     return this.#session !== undefined;
+  }
+
+  /** When the current session ends at the latest, or `undefined` without a session. */
+  get sessionExpiresAt(): Date | undefined {
+    return this.#session && new Date(this.#session.expiresAt);
+  }
+
+  /**
+   * Moves the current session out of this client, e.g. to a local agent process: the client
+   * forgets it (and never uses its `seq` numbers again), so exactly one holder continues it.
+   *
+   * @throws DssError `no_session` when the client holds none.
+   */
+  handOff(): SessionHandoff {
+    const session = this.#session;
+    if (session === undefined) throw new DssError('no_session', 'there is no session to hand off');
+    this.#forget(session);
+    const { k_c2s, k_s2c, iv_c2s, iv_s2c } = session.keys;
+    return {
+      sessionId: session.idB64u,
+      keys: {
+        k_c2s: b64uEncode(k_c2s),
+        k_s2c: b64uEncode(k_s2c),
+        iv_c2s: b64uEncode(iv_c2s),
+        iv_s2c: b64uEncode(iv_s2c),
+      },
+      nextSeq: session.nextSeq,
+      expiresAt: session.expiresAt,
+    };
   }
 
   /** Fingerprint (hex SHA-256 of the SPKI DER) of the pinned server key. */
@@ -377,6 +430,7 @@ export class DssClient {
       idB64u: b64uEncode(result.sessionId),
       keys: result.keys,
       nextSeq: 1,
+      expiresAt: Date.now() + result.expiresIn * 1000,
     };
     this.#session = session;
     return session;
@@ -485,6 +539,31 @@ export class DssClient {
     if (this.#session === session) {
       this.#session = undefined;
     }
+  }
+}
+
+/** The session of a {@link SessionHandoff}, every field checked. */
+function resumeSession(handoff: SessionHandoff): Session {
+  try {
+    const id = b64uDecode(handoff.sessionId, 'sessionId', 16);
+    const keys: SessionKeys = {
+      k_c2s: b64uDecode(handoff.keys.k_c2s, 'k_c2s', 32),
+      k_s2c: b64uDecode(handoff.keys.k_s2c, 'k_s2c', 32),
+      iv_c2s: b64uDecode(handoff.keys.iv_c2s, 'iv_c2s', 12),
+      iv_s2c: b64uDecode(handoff.keys.iv_s2c, 'iv_s2c', 12),
+    };
+    const { nextSeq, expiresAt } = handoff;
+    if (!Number.isSafeInteger(nextSeq) || nextSeq < 1 || nextSeq > MAX_SEQ) {
+      throw new TypeError('nextSeq: out of range');
+    }
+    if (!Number.isSafeInteger(expiresAt) || expiresAt <= 0) {
+      throw new TypeError('expiresAt: not a time');
+    }
+    return { id, idB64u: b64uEncode(id), keys, nextSeq, expiresAt };
+  } catch (err) {
+    throw new TypeError(`DssClient: invalid session hand-off: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
 }
 

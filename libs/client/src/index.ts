@@ -3,7 +3,7 @@
  * DSS employee API.
  */
 
-export { DssClient, type DssClientOptions } from './dss-client';
+export { DssClient, type DssClientOptions, type SessionHandoff } from './dss-client';
 export {
   DssApiError,
   DssChannelError,

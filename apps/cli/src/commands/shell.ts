@@ -1,4 +1,5 @@
 import { type Command } from 'commander';
+import { type Completer, type CompleterResult } from 'node:readline';
 import { CliError } from '../cli-error';
 import { type DssCommand, withConnection, withJson } from '../dss-command';
 import { reportOf } from '../error-report';
@@ -6,6 +7,7 @@ import { ExitCode } from '../exit-codes';
 import { Output } from '../output';
 import { reportFailure, wantsJson } from '../failure';
 import { Runtime } from '../runtime';
+import { completeFileName, shellCompleter } from '../shell-completer';
 import { tokenize } from '../tokenize';
 
 interface MenuItem {
@@ -95,8 +97,22 @@ export function registerShell(
     const inner = new Runtime(rt.env, session, rt);
     const out = rt.output(self);
     const interactive = rt.prompter.interactive && !rt.globals(self).passwordStdin;
-    const readLine = async (prompt: string, history?: string[]): Promise<string | undefined> =>
-      interactive ? rt.prompter.line(prompt, history) : rt.stdinLines().next();
+    const commands = [
+      ...new Set([
+        ...buildShellProgram(inner).commands.map((c) => c.name()),
+        'help',
+        'exit',
+        'quit',
+      ]),
+    ];
+    const completer = shellCompleter(commands);
+    const fileCompleter = (line: string): CompleterResult => [completeFileName(line), line];
+    const readLine = async (
+      prompt: string,
+      history?: string[],
+      complete: Completer = completer,
+    ): Promise<string | undefined> =>
+      interactive ? rt.prompter.line(prompt, history, complete) : rt.stdinLines().next();
 
     if (interactive) {
       out.note(
@@ -136,7 +152,7 @@ export function registerShell(
         words = [...item.words, ...rest];
         if (rest.length === 0) {
           for (const q of item.ask ?? []) {
-            const answer = (await readLine(q.question))?.trim() ?? '';
+            const answer = (await readLine(q.question, undefined, fileCompleter))?.trim() ?? '';
             if (answer === '' && q.optional) continue;
             words.push(...(q.flag ? [q.flag, answer] : [answer]));
           }
