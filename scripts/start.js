@@ -37,6 +37,8 @@ function builtAt(files) {
 
 function run(args, what) {
   const result = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
+  // Ctrl-C during the build: the terminal sent it to the build too; leave quietly.
+  if (result.signal === 'SIGINT' || result.signal === 'SIGTERM') process.exit(0);
   if (result.status !== 0) {
     process.stderr.write(
       `dss: the ${what} build failed; run \`npm ci\` first if node_modules is missing\n`,

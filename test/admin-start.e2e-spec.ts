@@ -3,12 +3,14 @@
  * together with the employee API: both listen, the bootstrap password file is named (never the
  * password), both stop together, and one failing stops the other.
  */
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import request from 'supertest';
 import { createTestDatabase, type TestDatabase } from './support/database';
-import { freePort, spawnNode } from './support/spawn';
+import { plainText } from './support/cli';
+import { freePort, REPO_ROOT, spawnNode } from './support/spawn';
 
 const ADMIN_ENTRY = 'dist/apps/admin/src/main.js';
 const START = 'scripts/start.js';
@@ -106,6 +108,76 @@ describe('the admin app process and npm start (e2e)', () => {
     } finally {
       await run.stop();
       await new Promise((resolve) => blocker.close(resolve));
+    }
+  }, 180_000);
+
+  /** `npm start` on a pseudo-terminal (util-linux `script`), as a person runs it. */
+  function startOnTerminal(env: Record<string, string>) {
+    const child = spawn('script', ['-qfec', `exec ${process.execPath} ${START}`, '/dev/null'], {
+      cwd: REPO_ROOT,
+      env: { PATH: process.env.PATH, TERM: 'xterm', SHELL: '/bin/sh', ...env },
+      stdio: 'pipe',
+    });
+    let raw = '';
+    child.stdout.on('data', (d: Buffer) => (raw += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (raw += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const waitFor = async (pattern: RegExp, ms = 120_000): Promise<void> => {
+      const end = Date.now() + ms;
+      while (!pattern.test(plainText(raw))) {
+        if (Date.now() > end) throw new Error(`timed out waiting for ${String(pattern)}:\n${raw}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    /** Ctrl-C typed at the terminal: SIGINT to its foreground process group. */
+    const ctrlC = (): boolean => child.stdin.write('\u0003');
+    return { child, exited, waitFor, ctrlC, transcript: () => plainText(raw) };
+  }
+
+  it('npm start on a terminal: a screenful of human lines at the default level, Ctrl-C stops it cleanly', async () => {
+    const [port, adminPort] = [await freePort(), await freePort()];
+    const run = startOnTerminal({
+      DSS_DATA_DIR: db.dataDir,
+      ...(db.databaseUrl ? { DSS_DATABASE_URL: db.databaseUrl } : {}),
+      DSS_HOST: '127.0.0.1',
+      DSS_PORT: String(port),
+      DSS_ADMIN_PORT: String(adminPort),
+      DSS_BCRYPT_COST: '10',
+    });
+    try {
+      await run.waitFor(/one-time password is in /);
+      await run.waitFor(/DSS employee API listening on/);
+      await new Promise((r) => setTimeout(r, 500)); // let any trailing start-up line arrive
+      const lines = run.transcript().trimEnd().split('\n');
+      expect(lines.length).toBeLessThanOrEqual(24);
+      expect(run.transcript()).not.toMatch(/Mapped \{|dependencies initialized/);
+      expect(run.transcript()).toMatch(/Data directory: .+; database: /);
+      run.ctrlC();
+      expect(await run.exited).toBe(0);
+      expect(run.transcript()).not.toMatch(/cannot start|Error|at .+\.js:\d+/);
+    } finally {
+      run.child.kill('SIGKILL');
+    }
+  }, 180_000);
+
+  it('Ctrl-C while npm start is still starting: a quiet exit, no error', async () => {
+    const [port, adminPort] = [await freePort(), await freePort()];
+    const run = startOnTerminal({
+      DSS_DATA_DIR: db.dataDir,
+      ...(db.databaseUrl ? { DSS_DATABASE_URL: db.databaseUrl } : {}),
+      DSS_HOST: '127.0.0.1',
+      DSS_PORT: String(port),
+      DSS_ADMIN_PORT: String(adminPort),
+      DSS_BCRYPT_COST: '10',
+    });
+    try {
+      // The first app is up, the other one is still starting (creating its first operator).
+      await run.waitFor(/listening on/);
+      run.ctrlC();
+      expect(await run.exited).toBe(0);
+      expect(run.transcript()).not.toMatch(/cannot start|closed|Error/);
+    } finally {
+      run.child.kill('SIGKILL');
     }
   }, 180_000);
 });

@@ -1,13 +1,16 @@
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
+import { leaveQuietlyOnSignalUntilStarted } from '@dss/common';
 import { ConfigError, loadConfig } from '@dss/config';
 import { createAdminApp, DOCS_PATH } from './admin.app';
 
 async function main(): Promise<void> {
+  const started = leaveQuietlyOnSignalUntilStarted();
   if (existsSync('.env')) process.loadEnvFile('.env');
   const config = loadConfig();
   const { app, logger, bootstrap } = await createAdminApp(config);
   await app.listen(config.adminPort, config.adminHost);
+  started();
   const host = config.adminHost === '0.0.0.0' ? 'localhost' : config.adminHost;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${config.adminPort}`;
   logger.info({ url, database: config.databaseEngine }, 'DSS admin API listening');

@@ -1,20 +1,29 @@
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
-import { ConfigError, loadConfig } from '@dss/config';
+import { leaveQuietlyOnSignalUntilStarted } from '@dss/common';
+import { ConfigError, describeDatabase, loadConfig } from '@dss/config';
 import { createDssApp } from './dss.app';
 
 async function main(): Promise<void> {
+  const started = leaveQuietlyOnSignalUntilStarted();
   if (existsSync('.env')) process.loadEnvFile('.env');
   const config = loadConfig();
   const { app, identity, logger } = await createDssApp(config);
   await app.listen(config.port, config.host);
+  started();
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
   logger.info(
     { url, database: config.databaseEngine, fingerprint: identity.fingerprint },
     'DSS employee API listening',
   );
   process.stdout.write(
-    `DSS employee API listening on ${url}\nServer key fingerprint (SHA-256): ${identity.fingerprint}\nPublic key for clients: ${identity.publicKeyFile}\n`,
+    [
+      `DSS employee API listening on ${url}`,
+      `Server key fingerprint (SHA-256): ${identity.fingerprint}`,
+      `Public key for clients: ${identity.publicKeyFile}`,
+      `Data directory: ${config.dataDir}; database: ${describeDatabase(config)}`,
+      '',
+    ].join('\n'),
   );
 }
 

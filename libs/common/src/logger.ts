@@ -42,12 +42,28 @@ export function createLogger(level: string, destination?: pino.DestinationStream
   );
 }
 
+/**
+ * Nest's own start-up narration (module initialisation, one line per mapped route): useful when
+ * debugging, noise at the default level, where the start-up shows a short human summary.
+ */
+const FRAMEWORK_CONTEXTS = new Set([
+  'NestFactory',
+  'InstanceLoader',
+  'RoutesResolver',
+  'RouterExplorer',
+  'NestApplication',
+]);
+
 /** Adapts pino to Nest's LoggerService so framework messages are JSON lines too. */
 export class PinoNestLogger implements LoggerService {
   constructor(private readonly logger: Logger) {}
 
   log(message: unknown, context?: string): void {
-    this.logger.info({ context }, String(message));
+    if (context !== undefined && FRAMEWORK_CONTEXTS.has(context)) {
+      this.logger.debug({ context }, String(message));
+    } else {
+      this.logger.info({ context }, String(message));
+    }
   }
   error(message: unknown, trace?: string, context?: string): void {
     this.logger.error({ context, trace }, String(message));

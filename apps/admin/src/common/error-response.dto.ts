@@ -2,10 +2,10 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 /** The error itself: a stable code to switch on and a message for people. */
 export class ErrorDetailDto {
-  @ApiProperty({ type: String, example: 'not_authenticated', description: 'Stable error code' })
+  @ApiProperty({ type: String, description: 'Stable error code (see each answer for its codes)' })
   code!: string;
 
-  @ApiProperty({ type: String, example: 'log in first' })
+  @ApiProperty({ type: String, description: 'What went wrong, for people' })
   message!: string;
 
   @ApiPropertyOptional({

@@ -83,6 +83,15 @@ describe('serveDashboard', () => {
     expect((await request(server()).post('/users').set('Accept', 'text/html')).status).toBe(404);
   });
 
+  it('answers GET / from a program (curl) with a short plain-text pointer, a browser with the page', async () => {
+    const plain = await request(server()).get('/').set('Accept', '*/*').expect(200);
+    expect(plain.headers['content-type']).toMatch(/^text\/plain/);
+    expect(plain.text).toContain('open this address in a web browser');
+    expect(plain.text).toContain('/api/docs');
+    const page = await request(server()).get('/').set('Accept', 'text/html').expect(200);
+    expect(page.text).toBe(INDEX);
+  });
+
   it('explains, instead of failing, when the dashboard was not built', async () => {
     const bare = await appServing(join(dir, 'absent'));
     try {

@@ -26,6 +26,12 @@ const NOT_BUILT_PAGE = `<!doctype html>
 The API is available under <a href="/api/docs">/api/docs</a>.</p></main></body></html>
 `;
 
+/** `GET /` from a program (curl, a health probe): where things are, in a few plain lines. */
+const POINTER = `DSS admin app.
+Dashboard: open this address in a web browser.
+API: /api (Swagger UI: /api/docs, OpenAPI document: /api/docs-json).
+`;
+
 /** Paths the dashboard never answers: the API (and its Swagger UI) stays with Nest. */
 const isApiPath = (path: string): boolean => path === '/api' || path.startsWith('/api/');
 
@@ -47,12 +53,19 @@ function wantsPage(req: Request): boolean {
  * for a year, every other file and `index.html` revalidated on each load (so a new build shows at
  * once), and `index.html` for any other page a browser asks for (`/users`, `/audit/integrity`, …)
  * so that reloading or bookmarking a dashboard page works. `/api/**` is left to Nest. Without a
- * build, pages get a short explanation instead.
+ * build, pages get a short explanation instead. `GET /` from anything but a browser gets a short
+ * plain-text pointer to the dashboard and the API.
  *
  * Call before `app.listen()` / `app.init()` so it runs ahead of Nest's router.
  */
 export function serveDashboard(app: NestExpressApplication, dir: string): void {
   const index = join(dir, 'index.html');
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || req.path !== '/' || wantsPage(req)) {
+      return next();
+    }
+    res.status(200).type('text/plain').set('Cache-Control', 'no-store').send(POINTER);
+  });
   if (!existsSync(index)) {
     app.use((req: Request, res: Response, next: NextFunction) => {
       if (!wantsPage(req)) return next();
