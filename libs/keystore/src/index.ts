@@ -11,3 +11,4 @@ export * from './secret-file';
 export * from './server-identity';
 export * from './signing';
 export * from './signing-key-cache';
+export * from './custody';

@@ -16,7 +16,12 @@ import { type DssConfig, isKey32 } from '@dss/config';
 import { writeFileAtomic } from './atomic-file';
 import { FileKek, type Kek, kekIdOf, MASTER_KEY_BYTES } from './kek';
 import { Pkcs11Kek } from './pkcs11-kek';
-import { loadOrCreateSecret, MAY_CREATE_SECRETS, type SecretCreation } from './secret-file';
+import {
+  loadOrCreateSecret,
+  MAY_CREATE_SECRETS,
+  type SecretCreation,
+  writeSecretFile,
+} from './secret-file';
 
 /** File name of the generated master key ring inside the data directory (DESIGN.md §4). */
 export const DEFAULT_MASTER_KEY_FILE_NAME = 'master.key';
@@ -107,6 +112,11 @@ export type RingConfig = Pick<DssConfig, 'masterKey' | 'masterKeyFile' | 'dataDi
 export interface RingLoadOptions {
   /** Whether the default `master.key` may be created (no: on a populated installation). */
   creation?: SecretCreation;
+  /**
+   * Generate the token key when none has the label (`dss-admin master-key rotate --to
+   * pkcs11`); a service start never does.
+   */
+  createTokenKey?: boolean;
 }
 
 /** Where the current key comes from. */
@@ -176,7 +186,7 @@ export class MasterKeyRing {
    */
   static load(config: RingConfig, options: RingLoadOptions = {}): MasterKeyRing {
     if (config.kekPkcs11 !== undefined) {
-      const token = Pkcs11Kek.open(config.kekPkcs11);
+      const token = Pkcs11Kek.open(config.kekPkcs11, { create: options.createTokenKey === true });
       try {
         const files = MasterKeyRing.loadFileKeys(config, { mayCreate: false }, true);
         return new MasterKeyRing(
@@ -248,6 +258,25 @@ export class MasterKeyRing {
    */
   static of(keys: readonly Kek[], source: RingSource): MasterKeyRing {
     return new MasterKeyRing(keys, source, false);
+  }
+
+  /**
+   * Creates a ring file holding one fresh key (0600, atomically; never over an existing file)
+   * and returns the key's id.
+   */
+  static createFile(path: string): string {
+    const key = randomBytes(MASTER_KEY_BYTES);
+    try {
+      writeSecretFile(path, [...FILE_HEADER, key.toString('hex'), ''].join('\n'));
+      return kekIdOf(key);
+    } finally {
+      key.fill(0);
+    }
+  }
+
+  /** Every key, current first. */
+  keys(): Kek[] {
+    return [...this.#keys.values()];
   }
 
   /** The key that wraps new keys. */
