@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
-import { FileKek, kekIdOf } from './kek';
+import { type FileKek, kekIdOf } from './kek';
 import { MasterKeyRing } from './master-key-ring';
 
 describe('MasterKeyRing (DESIGN.md §4)', () => {
