@@ -14,6 +14,7 @@ import { createAdminApp } from '../apps/admin/src/admin.app';
 import { signAs, startRefused, userWithKey, type UserWithKey } from './support/custody';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { dssAdmin } from './support/dss-admin';
+import { startAdmin } from './support/admin-server';
 import { startDss } from './support/dss-server';
 import { opensslVerify } from './support/openssl';
 import { spawnNode } from './support/spawn';
@@ -204,6 +205,24 @@ describe('custody that fails safe (e2e)', () => {
       });
       expect(() => readFileSync(file('master.key'))).toThrow(/ENOENT/);
     });
+  });
+
+  it('an installation with only the first operator (admin app started first) still gets its service keys', async () => {
+    const fresh = await createTestDatabase();
+    try {
+      const admin = await startAdmin({ database: fresh });
+      await admin.close();
+      const server = await startDss({ database: fresh });
+      await server.close();
+      // …but the pepper the operator's password depends on is never re-created.
+      renameSync(join(fresh.dataDir, 'pepper'), join(fresh.dataDir, 'pepper.bak'));
+      const err = await startRefused({ database: fresh });
+      expect(err.message).toMatch(
+        /^pepper file .* is missing, but the database already holds 0 users, 1 operator, 0 key pairs/,
+      );
+    } finally {
+      await fresh.drop();
+    }
   });
 
   it('dss-admin doctor on a fresh installation: secrets to be created are warnings, not failures', async () => {

@@ -131,7 +131,7 @@ export async function createAdminApp(
 ): Promise<AdminApp> {
   const logger = options.logger ?? createLogger(config.logLevel);
   // A missing pepper on a populated installation stops the start (DESIGN.md §4).
-  const creation = secretCreationFor(await inspectInstallation(config));
+  const creation = secretCreationFor(await inspectInstallation(config), 'pepper');
   for (const warning of custodyWarnings(config)) logger.warn(warning);
   const pepper = loadOrCreatePepper(config, creation);
   if (pepper.created)

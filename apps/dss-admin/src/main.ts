@@ -82,7 +82,7 @@ class Services {
       process.stderr.write(
         `dss-admin: created a new master key at ${ring.path}; production should provide DSS_MASTER_KEY or DSS_MASTER_KEY_FILE\n`,
       );
-    const { pepper } = loadOrCreatePepper(config, creation);
+    const { pepper } = loadOrCreatePepper(config, secretCreationFor(state, 'pepper'));
     const hasher = PasswordHasher.fromConfig(pepper, config);
     const context = await NestFactory.createApplicationContext(
       AdminCliModule.forRoot(config, { clock: systemClock, logger, ring, hasher }),

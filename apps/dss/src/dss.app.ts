@@ -155,7 +155,7 @@ export async function createDssApp(
       'created a new master key file; production should provide DSS_MASTER_KEY or DSS_MASTER_KEY_FILE and back it up',
     );
   }
-  const pepper = loadOrCreatePepper(config, creation);
+  const pepper = loadOrCreatePepper(config, secretCreationFor(state, 'pepper'));
   if (pepper.created)
     logger.warn(
       'created a new password pepper file in the data directory; back it up with the master key',

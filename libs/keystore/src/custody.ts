@@ -30,9 +30,19 @@ export interface InstallationState {
   kekCheck?: { value: string; kind: string };
 }
 
-/** True when secrets are in use: users, operators or keys exist. */
-export function isPopulated(state: InstallationState): boolean {
-  return state.users + state.operators + state.keyPairs > 0;
+/**
+ * Which secrets a populated installation depends on:
+ * - `pepper`: every password hash, the operators' included;
+ * - `key`: the server key (clients pin it), the master key (it wraps the users' keys), and any
+ *   other key file: they matter once there are users or keys. Operators alone do not count:
+ *   the admin app creates the first operator at its first start, possibly before the employee
+ *   API has created its keys.
+ */
+export type SecretKind = 'pepper' | 'key';
+
+/** True when secrets of `kind` are in use (see {@link SecretKind}). */
+export function isPopulated(state: InstallationState, kind: SecretKind = 'key'): boolean {
+  return state.users + state.keyPairs + (kind === 'pepper' ? state.operators : 0) > 0;
 }
 
 function plural(n: number, word: string): string {
@@ -40,11 +50,14 @@ function plural(n: number, word: string): string {
 }
 
 /**
- * Whether this start may create missing secrets: only while the database holds no user, no
- * operator and no key (a fresh installation).
+ * Whether this start may create missing secrets of `kind`: only while the installation does
+ * not depend on them yet ({@link isPopulated}).
  */
-export function secretCreationFor(state: InstallationState): SecretCreation {
-  if (!isPopulated(state)) return { mayCreate: true };
+export function secretCreationFor(
+  state: InstallationState,
+  kind: SecretKind = 'key',
+): SecretCreation {
+  if (!isPopulated(state, kind)) return { mayCreate: true };
   const parts = [
     plural(state.users, 'user'),
     plural(state.operators, 'operator'),

@@ -64,8 +64,10 @@ export async function runDoctor(config: DssConfig): Promise<DoctorCheck[]> {
     checks.push({ check: 'database', status: 'fail', detail: messageOf(err) });
     return checks;
   }
-  const populated = isPopulated(state);
-  const creation = populated ? secretCreationFor(state) : NO_CREATION;
+  const populated = isPopulated(state, 'key');
+  const creation = populated ? secretCreationFor(state, 'key') : NO_CREATION;
+  const pepperPopulated = isPopulated(state, 'pepper');
+  const pepperCreation = pepperPopulated ? secretCreationFor(state, 'pepper') : NO_CREATION;
   const warnings = custodyWarnings(config);
   checks.push(
     warnings.length === 0
@@ -102,8 +104,8 @@ export async function runDoctor(config: DssConfig): Promise<DoctorCheck[]> {
     }),
   );
   checks.push(
-    secretCheck('pepper', populated, () => {
-      const pepper = loadOrCreatePepper(config, { ...creation, mayCreate: false });
+    secretCheck('pepper', pepperPopulated, () => {
+      const pepper = loadOrCreatePepper(config, { ...pepperCreation, mayCreate: false });
       return pepper.path === undefined ? pepper.source : `${pepper.source}: ${pepper.path}`;
     }),
   );
