@@ -53,8 +53,17 @@ function rvName(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/** The token cannot be used at start (module, slot, PIN, key): the start stops. */
 function unavailable(message: string): DomainError {
   return new DomainError(ErrorCode.HsmUnavailable, `PKCS#11 master key: ${message}`);
+}
+
+/**
+ * The token failed while serving: a plain `503 unavailable` for the request (the wire codes
+ * of PROTOCOL.md), the reason in the message.
+ */
+function unavailableNow(message: string): DomainError {
+  return new DomainError(ErrorCode.Unavailable, `the master key token is unavailable: ${message}`);
 }
 
 /** One loaded module per path per process: C_Initialize may be called only once. */
@@ -166,11 +175,17 @@ export class Pkcs11Kek implements Kek {
     }
     this.created = found === undefined;
     this.#key = found ?? this.generate();
-    this.id = createHash('sha256')
-      .update(KEK_ID_LABEL)
-      .update(this.cmac(CHECK_MESSAGE))
-      .digest('hex')
-      .slice(0, 16);
+    let check: Buffer;
+    try {
+      check = this.cmac(CHECK_MESSAGE);
+    } catch (err) {
+      lib.C_CloseSession(this.#session);
+      throw unavailable(
+        `the key "${config.keyLabel}" cannot compute its check value with CKM_AES_CMAC ` +
+          `(${rvName(err)}); it needs CKA_SIGN`,
+      );
+    }
+    this.id = createHash('sha256').update(KEK_ID_LABEL).update(check).digest('hex').slice(0, 16);
   }
 
   /**
@@ -265,7 +280,7 @@ export class Pkcs11Kek implements Kek {
    * restarted), opens a new one, logs in again and retries once.
    */
   private call<T>(op: (session: Buffer, key: Buffer) => T): T {
-    if (this.#closed) throw unavailable('the key was closed');
+    if (this.#closed) throw unavailableNow('the key was closed');
     try {
       return op(this.#session, this.#key);
     } catch (err) {
@@ -275,11 +290,11 @@ export class Pkcs11Kek implements Kek {
     try {
       this.#session = this.login();
       const key = this.findKey(this.#session);
-      if (key === undefined) throw unavailable(`the key "${this.#config.keyLabel}" is gone`);
+      if (key === undefined) throw unavailableNow(`the key "${this.#config.keyLabel}" is gone`);
       this.#key = key;
     } catch (err) {
-      if (err instanceof DomainError) throw err;
-      throw unavailable(`the token is unavailable (${rvName(err)})`);
+      if (err instanceof DomainError && err.code === ErrorCode.Unavailable) throw err;
+      throw unavailableNow(err instanceof Error ? err.message : rvName(err));
     }
     return op(this.#session, this.#key);
   }
@@ -314,7 +329,7 @@ export class Pkcs11Kek implements Kek {
       });
     } catch (err) {
       if (err instanceof DomainError) throw err;
-      throw unavailable(`wrapping failed (${rvName(err)})`);
+      throw unavailableNow(`wrapping failed (${rvName(err)})`);
     }
   }
 
@@ -332,7 +347,7 @@ export class Pkcs11Kek implements Kek {
       if (err instanceof DomainError) throw err;
       const rv = rvOf(err);
       if (rv !== undefined && AUTH_FAILURES.has(rv)) return undefined;
-      throw unavailable(`unwrapping failed (${rvName(err)})`);
+      throw unavailableNow(`unwrapping failed (${rvName(err)})`);
     }
   }
 
