@@ -207,6 +207,26 @@ describe('custody that fails safe (e2e)', () => {
     });
   });
 
+  it('warns at start about a data directory or secret file open to group or others', async () => {
+    chmodSync(db.dataDir, 0o750);
+    chmodSync(file('master.key'), 0o640);
+    try {
+      const admin = await startAdmin({ database: db });
+      try {
+        const logs = admin.logs();
+        expect(logs).toMatch(
+          /the data directory \S+ is open to group or others \(mode 750\); run chmod 700 on it/,
+        );
+        expect(logs).toMatch(/the master key file \S+ is readable by group or others \(mode 640\)/);
+      } finally {
+        await admin.close();
+      }
+    } finally {
+      chmodSync(db.dataDir, 0o700);
+      chmodSync(file('master.key'), 0o600);
+    }
+  });
+
   it('an installation with only the first operator (admin app started first) still gets its service keys', async () => {
     const fresh = await createTestDatabase();
     try {
