@@ -9,6 +9,7 @@ import {
 } from '@dss/accounts';
 import { type Clock, createLogger, PinoNestLogger, systemClock } from '@dss/common';
 import { type DssConfig } from '@dss/config';
+import { custodyWarnings, inspectInstallation, secretCreationFor } from '@dss/keystore';
 import cookieParser from 'cookie-parser';
 import { json, type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
@@ -129,7 +130,10 @@ export async function createAdminApp(
   options: CreateAdminAppOptions = {},
 ): Promise<AdminApp> {
   const logger = options.logger ?? createLogger(config.logLevel);
-  const pepper = loadOrCreatePepper(config);
+  // A missing pepper on a populated installation stops the start (DESIGN.md §4).
+  const creation = secretCreationFor(await inspectInstallation(config), 'pepper');
+  for (const warning of custodyWarnings(config)) logger.warn(warning);
+  const pepper = loadOrCreatePepper(config, creation);
   if (pepper.created)
     logger.warn(
       'created a new password pepper file in the data directory; back it up with the master key',

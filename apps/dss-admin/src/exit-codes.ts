@@ -8,6 +8,8 @@ export enum ExitCode {
   NotFound = 3,
   Conflict = 4,
   AuditChainBroken = 5,
+  /** `dss-admin doctor` found a problem that stops or endangers the service. */
+  DoctorFailed = 6,
 }
 
 export function exitCodeOf(err: unknown): ExitCode {

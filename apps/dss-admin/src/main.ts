@@ -13,7 +13,18 @@ import {
 import { AuditAction, AuditService } from '@dss/audit';
 import { createLogger, DomainError, ErrorCode, systemClock } from '@dss/common';
 import { ConfigError, type DssConfig, loadConfig } from '@dss/config';
-import { kekUsage, MasterKeyRing, rewrapAll } from '@dss/keystore';
+import {
+  checkMasterKey,
+  inspectInstallation,
+  kekUsage,
+  MasterKeyRing,
+  recordKekCheck,
+  rewrapAll,
+  secretCreationFor,
+  type SecretCreation,
+} from '@dss/keystore';
+import { loadRingForMove, type MoveTarget, moveMessage } from './commands/master-key-move';
+import { registerDoctor } from './commands/doctor';
 import { TransactionRunner } from '@dss/persistence';
 import { Command, CommanderError, Option } from 'commander';
 import { existsSync } from 'node:fs';
@@ -48,16 +59,30 @@ class Services {
     private readonly context: INestApplicationContext,
   ) {}
 
-  static async open(): Promise<Services> {
+  /** @param loadRing builds the key ring (default: as the service does). */
+  static async open(
+    loadRing: (config: DssConfig, creation: SecretCreation) => MasterKeyRing = (config, creation) =>
+      MasterKeyRing.load(config, { creation }),
+  ): Promise<Services> {
     if (existsSync('.env')) process.loadEnvFile('.env');
     const config = loadConfig();
     const logger = createLogger(process.env.DSS_LOG_LEVEL ?? 'warn');
-    const ring = MasterKeyRing.load(config);
+    // The same custody rules as the service: no new secret on a populated installation, and
+    // the master key must match the database.
+    const state = await inspectInstallation(config);
+    const creation = secretCreationFor(state);
+    const ring = loadRing(config, creation);
+    try {
+      checkMasterKey(ring, state);
+    } catch (err) {
+      ring.close();
+      throw err;
+    }
     if (ring.created)
       process.stderr.write(
         `dss-admin: created a new master key at ${ring.path}; production should provide DSS_MASTER_KEY or DSS_MASTER_KEY_FILE\n`,
       );
-    const { pepper } = loadOrCreatePepper(config);
+    const { pepper } = loadOrCreatePepper(config, secretCreationFor(state, 'pepper'));
     const hasher = PasswordHasher.fromConfig(pepper, config);
     const context = await NestFactory.createApplicationContext(
       AdminCliModule.forRoot(config, { clock: systemClock, logger, ring, hasher }),
@@ -89,8 +114,11 @@ class Services {
   }
 }
 
-async function withServices(work: (s: Services) => Promise<void>): Promise<void> {
-  const services = await Services.open();
+async function withServices(
+  work: (s: Services) => Promise<void>,
+  loadRing?: (config: DssConfig, creation: SecretCreation) => MasterKeyRing,
+): Promise<void> {
+  const services = await Services.open(loadRing);
   try {
     await work(services);
   } finally {
@@ -366,19 +394,58 @@ function buildProgram(): Command {
     );
   masterKey
     .command('rotate')
-    .description('create a new master key (file source) and re-wrap every key pair under it')
+    .description(
+      'create a new master key (file source) and re-wrap every key pair under it; with --to, move the master key between a file and a PKCS#11 token',
+    )
+    .addOption(
+      new Option(
+        '--to <where>',
+        'pkcs11: into the token of DSS_KEK_PKCS11_* (created there if missing); file: back to a new key in the master key file',
+      ).choices(['file', 'pkcs11']),
+    )
     .addOption(json())
-    .action((opts: JsonFlag) =>
-      withServices(async (s) => {
+    .action((opts: JsonFlag & { to?: MoveTarget }) => {
+      const to = opts.to;
+      if (to !== undefined) {
+        return withServices(
+          async (s) => {
+            const retiredIds = s.ring.ids().slice(1);
+            const result = await rewrapAll(s.dataSource, s.runner, s.ring);
+            await recordKekCheck(s.dataSource, s.ring);
+            const current = s.ring.current();
+            await s.audit.record({
+              actorType: 'operator',
+              actor: ACTOR.name,
+              action: AuditAction.MasterKeyRotated,
+              details: {
+                newKekId: current.id,
+                kind: current.kind,
+                retiredKekIds: retiredIds,
+                rewrapped: result.rewrapped,
+              },
+            });
+            print(
+              opts,
+              { newKekId: current.id, kind: current.kind, retiredKekIds: retiredIds, ...result },
+              moveMessage(to, current.id, result.rewrapped),
+            );
+          },
+          (config, creation) => loadRingForMove(to, config, creation),
+        );
+      }
+      return withServices(async (s) => {
         if (s.ring.source !== 'file' || !s.ring.path) {
           throw new DomainError(
             ErrorCode.InvalidRequest,
-            'the master key comes from DSS_MASTER_KEY: put the new key first in that list, restart the service, then run `dss-admin master-key rewrap`',
+            s.ring.source === 'pkcs11'
+              ? 'the master key is in a PKCS#11 token: move it with `--to file`, or back with `--to pkcs11` under a new DSS_KEK_PKCS11_KEY_LABEL'
+              : 'the master key comes from DSS_MASTER_KEY: put the new key first in that list, restart the service, then run `dss-admin master-key rewrap`',
           );
         }
         const { newId, retiredIds } = MasterKeyRing.rotateFile(s.ring.path);
         s.ring.reloadIfChanged();
         const result = await rewrapAll(s.dataSource, s.runner, s.ring);
+        await recordKekCheck(s.dataSource, s.ring);
         await s.audit.record({
           actorType: 'operator',
           actor: ACTOR.name,
@@ -390,8 +457,8 @@ function buildProgram(): Command {
           { newKekId: newId, retiredKekIds: retiredIds, ...result },
           `New master key ${newId}; re-wrapped ${result.rewrapped} key pair(s). Retired keys stay in ${s.ring.path} for reading until you remove them.`,
         );
-      }),
-    );
+      });
+    });
   masterKey
     .command('rewrap')
     .description('re-wrap every key pair under the current master key')
@@ -412,6 +479,8 @@ function buildProgram(): Command {
         );
       }),
     );
+
+  registerDoctor(program);
 
   const audit = program.command('audit').description('the hash-chained audit trail');
   audit

@@ -3,7 +3,17 @@ import { type NestExpressApplication } from '@nestjs/platform-express';
 import { loadOrCreatePepper, PasswordHasher } from '@dss/accounts';
 import { type Clock, createLogger, PinoNestLogger, systemClock } from '@dss/common';
 import { type DssConfig } from '@dss/config';
-import { loadOrCreateServerIdentity, MasterKeyRing, type ServerIdentity } from '@dss/keystore';
+import {
+  checkMasterKey,
+  custodyWarnings,
+  inspectInstallation,
+  loadOrCreateServerIdentity,
+  MasterKeyRing,
+  recordKekCheck,
+  secretCreationFor,
+  type ServerIdentity,
+} from '@dss/keystore';
+import { DataSource } from 'typeorm';
 import { json, type NextFunction, type Request, type Response } from 'express';
 import { type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
 import { type Logger } from 'pino';
@@ -120,21 +130,32 @@ export async function createDssApp(
   options: CreateDssAppOptions = {},
 ): Promise<DssApp> {
   const logger = options.logger ?? createLogger(config.logLevel);
-  const identity = loadOrCreateServerIdentity(config.serverKeyFile);
+  // Custody fails safe (DESIGN.md §4): secrets are created only on a fresh installation, and
+  // the master key must match what the database's keys were wrapped under.
+  const state = await inspectInstallation(config);
+  const creation = secretCreationFor(state);
+  for (const warning of custodyWarnings(config)) logger.warn(warning);
+  const identity = loadOrCreateServerIdentity(config.serverKeyFile, creation);
   if (identity.created) {
     logger.warn(
       { file: identity.privateKeyFile, publicKeyFile: identity.publicKeyFile },
       'created a new server identity key; give dss_public.pem to clients',
     );
   }
-  const ring = MasterKeyRing.load(config);
+  const ring = MasterKeyRing.load(config, { creation });
+  try {
+    checkMasterKey(ring, state);
+  } catch (err) {
+    ring.close();
+    throw err;
+  }
   if (ring.created) {
     logger.warn(
       { file: ring.path },
       'created a new master key file; production should provide DSS_MASTER_KEY or DSS_MASTER_KEY_FILE and back it up',
     );
   }
-  const pepper = loadOrCreatePepper(config);
+  const pepper = loadOrCreatePepper(config, secretCreationFor(state, 'pepper'));
   if (pepper.created)
     logger.warn(
       'created a new password pepper file in the data directory; back it up with the master key',
@@ -152,6 +173,7 @@ export async function createDssApp(
     }),
     { bodyParser: false, logger: new PinoNestLogger(logger), abortOnError: false },
   );
+  await recordKekCheck(app.get(DataSource), ring);
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
   frontExpress(app, config, logger, options.leanRoutes !== false);

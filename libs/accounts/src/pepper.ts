@@ -1,8 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type DssConfig } from '@dss/config';
-import { readSecretFile, writeSecretFile } from '@dss/keystore';
+import {
+  loadOrCreateSecret,
+  MAY_CREATE_SECRETS,
+  readSecretFile,
+  type SecretCreation,
+} from '@dss/keystore';
 
 /** File name of the generated pepper inside the data directory. */
 export const PEPPER_FILE_NAME = 'pepper';
@@ -45,13 +49,16 @@ function readPepperFile(path: string, what: string): Buffer {
  * 1. `DSS_PEPPER` (`config.pepper`, at least 32 characters), used as its UTF-8 bytes;
  * 2. else `DSS_PEPPER_FILE`, which must exist: its text, trimmed, as UTF-8 bytes;
  * 3. else `<dataDir>/pepper`, created on first start with 32 CSPRNG bytes as base64 text,
- *    mode 0600 (`created: true`).
+ *    mode 0600, atomically (`created: true`) — only when `creation` allows it: on a populated
+ *    installation a missing or empty pepper file stops the start (`secret_missing`), since a
+ *    new pepper would make every stored password fail.
  *
  * A file and the variable holding the same text give the same pepper, so a deployment can move
  * from one to the other. Losing the pepper makes every stored password unverifiable.
  */
 export function loadOrCreatePepper(
   config: Pick<DssConfig, 'pepper' | 'pepperFile' | 'dataDir'>,
+  creation: SecretCreation = MAY_CREATE_SECRETS,
 ): LoadedPepper {
   if (config.pepper !== undefined) {
     return { pepper: fromText(config.pepper, 'DSS_PEPPER'), created: false, source: 'DSS_PEPPER' };
@@ -66,18 +73,15 @@ export function loadOrCreatePepper(
   }
   const path = join(config.dataDir, PEPPER_FILE_NAME);
   const what = `pepper file ${PEPPER_FILE_NAME} in DSS_DATA_DIR`;
-  if (existsSync(path)) {
-    return { pepper: readPepperFile(path, what), created: false, source: 'data-dir', path };
-  }
-  const text = randomBytes(GENERATED_PEPPER_BYTES).toString('base64');
-  try {
-    writeSecretFile(path, `${text}\n`);
-  } catch (err) {
-    // Another instance sharing the data directory created it first: use theirs.
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
-      return { pepper: readPepperFile(path, what), created: false, source: 'data-dir', path };
-    }
-    throw err;
-  }
-  return { pepper: fromText(text, what), created: true, source: 'data-dir', path };
+  const { value, created } = loadOrCreateSecret(
+    {
+      path,
+      what: 'pepper file',
+      hint: 'restore it from the backup, or set DSS_PEPPER / DSS_PEPPER_FILE',
+      generate: () => `${randomBytes(GENERATED_PEPPER_BYTES).toString('base64')}\n`,
+      parse: (contents) => fromText(contents.toString('utf8'), what),
+    },
+    creation,
+  );
+  return { pepper: value, created, source: 'data-dir', path };
 }

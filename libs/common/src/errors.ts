@@ -21,6 +21,12 @@ export enum ErrorCode {
   InvalidUsername = 'invalid_username',
   CsrfFailed = 'csrf_failed',
   Unavailable = 'unavailable',
+  /** Start refused: a secret (master key, pepper, server key…) is missing on a populated installation. */
+  SecretMissing = 'secret_missing',
+  /** Start refused: the master key does not match the key check value stored in the database. */
+  WrongMasterKey = 'wrong_master_key',
+  /** The PKCS#11 token holding the master key cannot be used (module, slot, PIN or key). */
+  HsmUnavailable = 'hsm_unavailable',
   InternalError = 'internal_error',
 }
 
@@ -43,6 +49,9 @@ const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.InvalidUsername]: 400,
   [ErrorCode.CsrfFailed]: 403,
   [ErrorCode.Unavailable]: 503,
+  [ErrorCode.SecretMissing]: 503,
+  [ErrorCode.WrongMasterKey]: 503,
+  [ErrorCode.HsmUnavailable]: 503,
   [ErrorCode.InternalError]: 500,
 };
 

@@ -117,4 +117,43 @@ describe('loadConfig (DESIGN.md §8)', () => {
       }).adminCorsOrigins,
     ).toEqual(['https://admin.example.org', 'http://localhost:5173']);
   });
+
+  it('reads the DSS_KEK_PKCS11_* variables: a module, one token selector, one PIN source', () => {
+    expect(loadConfig({}, '/srv').kekPkcs11).toBeUndefined();
+    const base = { DSS_KEK_PKCS11_MODULE: 'lib/softhsm2.so', DSS_KEK_PKCS11_TOKEN_LABEL: 'dss' };
+    expect(loadConfig({ ...base, DSS_KEK_PKCS11_PIN_FILE: 'pin' }, '/srv').kekPkcs11).toEqual({
+      module: '/srv/lib/softhsm2.so',
+      slot: undefined,
+      tokenLabel: 'dss',
+      pin: undefined,
+      pinFile: '/srv/pin',
+      keyLabel: 'dss-kek',
+    });
+    expect(
+      loadConfig({
+        DSS_KEK_PKCS11_MODULE: '/m.so',
+        DSS_KEK_PKCS11_SLOT: '7',
+        DSS_KEK_PKCS11_PIN: '1234',
+        DSS_KEK_PKCS11_KEY_LABEL: 'kek-2',
+      }).kekPkcs11,
+    ).toMatchObject({ slot: 7, pin: '1234', keyLabel: 'kek-2' });
+    expect(() => loadConfig({ ...base })).toThrow(/DSS_KEK_PKCS11_PIN_FILE: expected exactly one/);
+    expect(() =>
+      loadConfig({ ...base, DSS_KEK_PKCS11_PIN: 'secret-pin', DSS_KEK_PKCS11_PIN_FILE: 'p' }),
+    ).toThrow(/exactly one of DSS_KEK_PKCS11_PIN/);
+    expect(() =>
+      loadConfig({ ...base, DSS_KEK_PKCS11_SLOT: '1', DSS_KEK_PKCS11_PIN: '1234' }),
+    ).toThrow(/DSS_KEK_PKCS11_TOKEN_LABEL: expected exactly one/);
+    expect(() => loadConfig({ DSS_KEK_PKCS11_PIN: 'secret-pin' })).toThrow(
+      /DSS_KEK_PKCS11_MODULE: expected to be set when DSS_KEK_PKCS11_PIN is set/,
+    );
+    let message = '';
+    try {
+      loadConfig({ ...base, DSS_KEK_PKCS11_PIN: 'x'.repeat(300) });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/DSS_KEK_PKCS11_PIN/);
+    expect(message).not.toContain('xxxx');
+  });
 });

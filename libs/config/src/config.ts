@@ -19,6 +19,8 @@ export interface DssConfig {
   readonly masterKeyFile: string | undefined;
   readonly pepper: string | undefined;
   readonly pepperFile: string | undefined;
+  /** The master key inside a PKCS#11 token (`DSS_KEK_PKCS11_*`); undefined: a file key. */
+  readonly kekPkcs11: KekPkcs11Config | undefined;
   readonly redisUrl: string | undefined;
   readonly sessionTtlSeconds: number;
   readonly sessionIdleSeconds: number;
@@ -50,6 +52,71 @@ export interface DssConfig {
   readonly migrationsRun: boolean;
   readonly trustProxy: boolean;
   readonly logLevel: LogLevel;
+}
+
+/** Where the master key lives in a PKCS#11 token (`DSS_KEK_PKCS11_*`). */
+export interface KekPkcs11Config {
+  /** `DSS_KEK_PKCS11_MODULE`: path of the PKCS#11 module (`.so`). */
+  readonly module: string;
+  /** `DSS_KEK_PKCS11_SLOT`: the slot id; or `tokenLabel`. */
+  readonly slot?: number;
+  /** `DSS_KEK_PKCS11_TOKEN_LABEL`. */
+  readonly tokenLabel?: string;
+  /** `DSS_KEK_PKCS11_PIN`, or `pinFile` (`DSS_KEK_PKCS11_PIN_FILE`). */
+  readonly pin?: string;
+  readonly pinFile?: string;
+  /** `DSS_KEK_PKCS11_KEY_LABEL` (default `dss-kek`). */
+  readonly keyLabel: string;
+}
+
+/** The `DSS_KEK_PKCS11_*` variables: all unset, or a module, a token, a PIN and a key label. */
+function kekPkcs11Of(r: Reader, cwd: string): KekPkcs11Config | undefined {
+  const module = r.raw('DSS_KEK_PKCS11_MODULE');
+  const others = [
+    'DSS_KEK_PKCS11_SLOT',
+    'DSS_KEK_PKCS11_TOKEN_LABEL',
+    'DSS_KEK_PKCS11_PIN',
+    'DSS_KEK_PKCS11_PIN_FILE',
+    'DSS_KEK_PKCS11_KEY_LABEL',
+  ];
+  if (module === undefined) {
+    const stray = others.find((name) => r.raw(name) !== undefined);
+    if (stray !== undefined) {
+      throw new ConfigError('DSS_KEK_PKCS11_MODULE', `to be set when ${stray} is set`, undefined);
+    }
+    return undefined;
+  }
+  const slotText = r.raw('DSS_KEK_PKCS11_SLOT');
+  const slot = slotText === undefined ? undefined : r.int('DSS_KEK_PKCS11_SLOT', 0, 0, 2 ** 53 - 1);
+  const tokenLabel = r.raw('DSS_KEK_PKCS11_TOKEN_LABEL');
+  if ((slot === undefined) === (tokenLabel === undefined)) {
+    throw new ConfigError(
+      'DSS_KEK_PKCS11_TOKEN_LABEL',
+      'exactly one of DSS_KEK_PKCS11_SLOT and DSS_KEK_PKCS11_TOKEN_LABEL',
+      undefined,
+    );
+  }
+  const pin = r.secret('DSS_KEK_PKCS11_PIN', (v) => v.length <= 255, 'at most 255 characters');
+  const pinFile = r.raw('DSS_KEK_PKCS11_PIN_FILE');
+  if ((pin === undefined) === (pinFile === undefined)) {
+    throw new ConfigError(
+      'DSS_KEK_PKCS11_PIN_FILE',
+      'exactly one of DSS_KEK_PKCS11_PIN and DSS_KEK_PKCS11_PIN_FILE',
+      undefined,
+    );
+  }
+  const keyLabel = r.string('DSS_KEK_PKCS11_KEY_LABEL', 'dss-kek');
+  if (!/^[\x20-\x7e]{1,64}$/.test(keyLabel)) {
+    throw new ConfigError('DSS_KEK_PKCS11_KEY_LABEL', '1-64 printable ASCII characters', keyLabel);
+  }
+  return Object.freeze({
+    module: resolve(cwd, module),
+    slot,
+    tokenLabel,
+    pin,
+    pinFile: pinFile === undefined ? undefined : resolve(cwd, pinFile),
+    keyLabel,
+  });
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -253,6 +320,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     masterKeyFile: masterKeyFile === undefined ? undefined : resolve(cwd, masterKeyFile),
     pepper: r.secret('DSS_PEPPER', (v) => v.length >= 32, 'at least 32 characters'),
     pepperFile: pepperFile === undefined ? undefined : resolve(cwd, pepperFile),
+    kekPkcs11: kekPkcs11Of(r, cwd),
     redisUrl: r.secret(
       'DSS_REDIS_URL',
       (v) => /^rediss?:\/\//.test(v),

@@ -1,6 +1,6 @@
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { KeyUnwrapError, unwrapPrivateKey, WRAP_FORMAT_VERSION, wrapPrivateKey } from './key-wrap';
-import { kekIdOf } from './master-key-ring';
+import { kekIdOf } from './kek';
 
 const kekKey = Buffer.alloc(32, 7);
 const kek = { id: kekIdOf(kekKey), key: kekKey };

@@ -1,12 +1,13 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { kekIdOf, MASTER_KEY_BYTES } from './master-key-ring';
+import { randomBytes } from 'node:crypto';
+import { FileKek, isKek, type Kek } from './kek';
 
 /**
  * Wrapped-key blob (DESIGN.md §4), stored in `key_pairs.private_key_wrapped`:
  *
  *     version (1 byte, 0x01) || iv (12) || ciphertext || tag (16)
  *
- * AES-256-GCM under the master key, AAD = "dss-key-v1" || 0x00 || keyId || 0x00 || userId
+ * AES-256-GCM under the master key (in this process for a file key, inside the token for a
+ * PKCS#11 key: the blob is the same either way), AAD = "dss-key-v1" || 0x00 || keyId || 0x00 || userId
  * (decimal ASCII). Binding the key id and the user id into the AAD means a blob copied onto
  * another row or another user fails authentication instead of signing for the wrong person.
  */
@@ -49,12 +50,6 @@ function assertUserId(userId: number): void {
   }
 }
 
-function assertKek(key: Buffer): void {
-  if (!Buffer.isBuffer(key) || key.length !== MASTER_KEY_BYTES) {
-    throw new TypeError(`key wrap: the master key must be a ${MASTER_KEY_BYTES}-byte Buffer`);
-  }
-}
-
 /** AAD = ascii("dss-key-v1") || 0x00 || ascii(keyId) || 0x00 || ascii(decimal userId). */
 function wrapAad(keyId: string, userId: number): Buffer {
   return Buffer.from(`${AAD_LABEL}\0${keyId}\0${userId}`, 'ascii');
@@ -67,23 +62,31 @@ function wrapAad(keyId: string, userId: number): Buffer {
  * @throws TypeError on a malformed argument, or when `kek.id` is not the id of `kek.key`.
  */
 export function wrapPrivateKey(
-  kek: { id: string; key: Buffer },
+  kek: Kek | { id: string; key: Buffer },
   keyId: string,
   userId: number,
   pkcs8Der: Buffer,
 ): Buffer {
-  assertKek(kek.key);
-  if (kek.id !== kekIdOf(kek.key)) throw new TypeError('key wrap: kek.id does not name kek.key');
+  const sealer = asKek(kek);
+  if (kek.id !== sealer.id) throw new TypeError('key wrap: kek.id does not name kek.key');
   assertKeyId(keyId);
   assertUserId(userId);
   if (!Buffer.isBuffer(pkcs8Der) || pkcs8Der.length === 0) {
     throw new TypeError('key wrap: pkcs8Der must be a non-empty Buffer');
   }
   const iv = randomBytes(IV_BYTES);
-  const cipher = createCipheriv('aes-256-gcm', kek.key, iv, { authTagLength: TAG_BYTES });
-  cipher.setAAD(wrapAad(keyId, userId));
-  const ciphertext = Buffer.concat([cipher.update(pkcs8Der), cipher.final()]);
-  return Buffer.concat([Buffer.of(WRAP_FORMAT_VERSION), iv, ciphertext, cipher.getAuthTag()]);
+  const sealed = sealer.seal(iv, wrapAad(keyId, userId), pkcs8Der);
+  return Buffer.concat([Buffer.of(WRAP_FORMAT_VERSION), iv, sealed]);
+}
+
+function asKek(kek: Kek | Buffer | { id: string; key: Buffer }): Kek {
+  if (isKek(kek)) return kek;
+  const key = Buffer.isBuffer(kek) ? kek : kek.key;
+  try {
+    return new FileKek(key);
+  } catch {
+    throw new TypeError('key wrap: the master key must be a 32-byte Buffer');
+  }
 }
 
 /**
@@ -93,29 +96,20 @@ export function wrapPrivateKey(
  * @throws KeyUnwrapError on an unknown version, a short blob, or a failed authentication tag.
  * @throws TypeError on a malformed argument.
  */
-export function unwrapPrivateKey(kek: Buffer, keyId: string, userId: number, blob: Buffer): Buffer {
-  assertKek(kek);
+export function unwrapPrivateKey(
+  kek: Kek | Buffer,
+  keyId: string,
+  userId: number,
+  blob: Buffer,
+): Buffer {
+  const opener = asKek(kek);
   assertKeyId(keyId);
   assertUserId(userId);
   if (!Buffer.isBuffer(blob)) throw new TypeError('key wrap: blob must be a Buffer');
   if (blob.length < 1 + IV_BYTES + 1 + TAG_BYTES) throw new KeyUnwrapError('length');
   if (blob[0] !== WRAP_FORMAT_VERSION) throw new KeyUnwrapError('version');
   const iv = blob.subarray(1, 1 + IV_BYTES);
-  const ciphertext = blob.subarray(1 + IV_BYTES, blob.length - TAG_BYTES);
-  const tag = blob.subarray(blob.length - TAG_BYTES);
-  const decipher = createDecipheriv('aes-256-gcm', kek, iv, { authTagLength: TAG_BYTES });
-  decipher.setAAD(wrapAad(keyId, userId));
-  decipher.setAuthTag(tag);
-  const head = decipher.update(ciphertext);
-  let tail: Buffer;
-  try {
-    tail = decipher.final();
-  } catch {
-    head.fill(0); // unauthenticated plaintext: never let it escape
-    throw new KeyUnwrapError('authentication');
-  }
-  const plaintext = Buffer.concat([head, tail]);
-  head.fill(0);
-  tail.fill(0);
+  const plaintext = opener.open(iv, wrapAad(keyId, userId), blob.subarray(1 + IV_BYTES));
+  if (plaintext === undefined) throw new KeyUnwrapError('authentication');
   return plaintext;
 }

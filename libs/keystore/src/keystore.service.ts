@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { unwrapPrivateKey, wrapPrivateKey } from './key-wrap';
 import { KEYSTORE_OPTIONS, type KeystoreOptions, MASTER_KEY_RING } from './keystore.tokens';
 import { type MasterKeyRing } from './master-key-ring';
@@ -44,7 +44,7 @@ export class UnknownMasterKeyError extends Error {
  * the database in the signing transaction, and call {@link KeystoreService.forget} on delete.
  */
 @Injectable()
-export class KeystoreService {
+export class KeystoreService implements OnApplicationShutdown {
   private readonly cache: SigningKeyCache;
 
   constructor(
@@ -107,6 +107,11 @@ export class KeystoreService {
     } finally {
       der.fill(0);
     }
+  }
+
+  /** Closes the master key's token session, if any. */
+  onApplicationShutdown(): void {
+    this.ring.close();
   }
 
   /** Drops a key from this instance's cache (after DeleteKeys). */

@@ -1,30 +1,31 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import {
   closeSync,
-  fchmodSync,
+  existsSync,
   fstatSync,
-  fsyncSync,
   openSync,
   readFileSync,
   realpathSync,
-  renameSync,
   rmSync,
   type Stats,
   statSync,
-  writeFileSync,
 } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { type DssConfig, isKey32 } from '@dss/config';
-import { writeSecretFile } from './secret-file';
-
-/** Length of a master key (KEK) in bytes: an AES-256 key. */
-export const MASTER_KEY_BYTES = 32;
+import { writeFileAtomic } from './atomic-file';
+import { FileKek, type Kek, kekIdOf, MASTER_KEY_BYTES } from './kek';
+import { Pkcs11Kek } from './pkcs11-kek';
+import {
+  loadOrCreateSecret,
+  MAY_CREATE_SECRETS,
+  type SecretCreation,
+  writeSecretFile,
+} from './secret-file';
 
 /** File name of the generated master key ring inside the data directory (DESIGN.md §4). */
 export const DEFAULT_MASTER_KEY_FILE_NAME = 'master.key';
 
-const KEK_ID_LABEL = Buffer.from('dss-kek-id', 'ascii');
 const KEY_FORMAT = '32 bytes as 64 hex characters or base64';
 
 /** Written at the top of a ring file we create or rotate; comment lines are ignored on read. */
@@ -32,21 +33,6 @@ const FILE_HEADER = [
   '# DSS master key ring (DESIGN.md §4). One 32-byte key per line, hex or base64.',
   '# The first key wraps new keys; the others only unwrap. Keep this file secret and backed up.',
 ];
-
-/**
- * The identifier stored beside every wrapped key (`key_pairs.kek_id`): the first 16 hex
- * characters of SHA-256("dss-kek-id" || key). It names the key without revealing it.
- */
-export function kekIdOf(key: Buffer): string {
-  assertKey32(key);
-  return createHash('sha256').update(KEK_ID_LABEL).update(key).digest('hex').slice(0, 16);
-}
-
-function assertKey32(key: Buffer): void {
-  if (!Buffer.isBuffer(key) || key.length !== MASTER_KEY_BYTES) {
-    throw new TypeError(`master key: expected a ${MASTER_KEY_BYTES}-byte Buffer`);
-  }
-}
 
 /** Decodes one key written as 64 hex characters or base64 / base64url of 32 bytes. */
 function decodeKey(text: string): Buffer | undefined {
@@ -118,97 +104,204 @@ function isErrno(err: unknown, code: string): boolean {
   return (err as NodeJS.ErrnoException | undefined)?.code === code;
 }
 
+/** The configuration {@link MasterKeyRing.load} reads. */
+export type RingConfig = Pick<DssConfig, 'masterKey' | 'masterKeyFile' | 'dataDir'> &
+  Partial<Pick<DssConfig, 'kekPkcs11'>>;
+
+/** Options of {@link MasterKeyRing.load}. */
+export interface RingLoadOptions {
+  /** Whether the default `master.key` may be created (no: on a populated installation). */
+  creation?: SecretCreation;
+  /**
+   * Generate the token key when none has the label (`dss-admin master-key rotate --to
+   * pkcs11`); a service start never does.
+   */
+  createTokenKey?: boolean;
+}
+
+/** Where the current key comes from. */
+export type RingSource = 'env' | 'file' | 'pkcs11';
+
 /**
  * The master-key (KEK) ring of DESIGN.md §4: one *current* key, which wraps new signing keys,
  * and any number of *retired* keys, which only unwrap keys not yet re-wrapped (see
- * {@link rewrapAll}). Keys are 32 bytes and named by {@link kekIdOf}.
+ * {@link rewrapAll}). A key is a {@link FileKek} (32 bytes from `DSS_MASTER_KEY` or a ring
+ * file) or a {@link Pkcs11Kek} (inside a token); each is named by its check value.
  *
  * Key bytes are held in private fields and never logged: `util.inspect`, `JSON.stringify` and
  * every error message show key ids only.
  */
 export class MasterKeyRing {
   /** kek id → key, current first, then retired keys in source order. */
-  #keys: Map<string, Buffer>;
+  #keys: Map<string, Kek>;
   #currentId: string;
   #fileSignature: string | undefined;
+  /** Keys that do not come from the ring file (a token key), kept across a file reload. */
+  readonly #pinned: readonly Kek[];
 
   private constructor(
-    keys: readonly Buffer[],
-    /** Where the keys came from: `DSS_MASTER_KEY` or a ring file. */
-    readonly source: 'env' | 'file',
+    keys: readonly Kek[],
+    /** Where the current key came from: `DSS_MASTER_KEY`, a ring file or a PKCS#11 token. */
+    readonly source: RingSource,
     /** True when {@link MasterKeyRing.load} created the default file with a fresh key. */
     readonly created: boolean,
-    /** The ring file, when `source` is `'file'`. */
+    /** The ring file, when keys come from one. */
     readonly path?: string,
     fileSignature?: string,
+    pinned: readonly Kek[] = [],
   ) {
     this.#keys = MasterKeyRing.index(keys);
     this.#currentId = this.#keys.keys().next().value!;
     this.#fileSignature = fileSignature;
+    this.#pinned = pinned;
   }
 
-  private static index(keys: readonly Buffer[]): Map<string, Buffer> {
+  private static index(keys: readonly (Kek | Buffer)[]): Map<string, Kek> {
     if (keys.length === 0) throw new Error('master key ring: no key');
-    const map = new Map<string, Buffer>();
-    for (const key of keys) {
-      const id = kekIdOf(key);
-      if (!map.has(id)) map.set(id, key); // a repeated key is harmless; keep its first place
+    const map = new Map<string, Kek>();
+    for (const entry of keys) {
+      const key = Buffer.isBuffer(entry) ? new FileKek(entry) : entry;
+      if (!map.has(key.id)) map.set(key.id, key); // a repeated key is harmless; keep its first place
     }
     return map;
   }
 
   /**
-   * Loads the ring from, in this order:
-   * 1. `config.masterKey` (`DSS_MASTER_KEY`): comma-separated keys, the first current;
-   * 2. `config.masterKeyFile` (`DSS_MASTER_KEY_FILE`): one key per line, the first current;
-   *    blank lines and `#` comments ignored; a missing file is an error;
-   * 3. `<config.dataDir>/master.key`, created (0600) with a fresh random key when missing, in
-   *    which case {@link MasterKeyRing.created} is true and the caller should warn that
-   *    production should provide its own key.
+   * Loads the ring:
+   * - with `config.kekPkcs11` (`DSS_KEK_PKCS11_*`), the current key is the token's key
+   *   ({@link Pkcs11Kek.open}; never created here) and the file keys below, when present,
+   *   are retired keys, so keys wrapped before a move to the token still unwrap;
+   * - else, in this order:
+   *   1. `config.masterKey` (`DSS_MASTER_KEY`): comma-separated keys, the first current;
+   *   2. `config.masterKeyFile` (`DSS_MASTER_KEY_FILE`): one key per line, the first current;
+   *      blank lines and `#` comments ignored; a missing file is an error;
+   *   3. `<config.dataDir>/master.key`, created (0600, atomically) with a fresh random key
+   *      when missing and `options.creation` allows it, in which case
+   *      {@link MasterKeyRing.created} is true and the caller should warn that production
+   *      should provide its own key. On a populated installation a missing or empty file
+   *      is a {@link SecretMissingError}.
    *
    * Keys are 64 hex characters or base64 / base64url of 32 bytes. Throws a one-line error
    * naming the variable or the file (and line), never key material.
    */
-  static load(config: Pick<DssConfig, 'masterKey' | 'masterKeyFile' | 'dataDir'>): MasterKeyRing {
-    if (config.masterKey !== undefined && config.masterKey.trim() !== '') {
-      return new MasterKeyRing(parseEnvList(config.masterKey), 'env', false);
-    }
-    if (config.masterKeyFile !== undefined) {
-      return MasterKeyRing.loadFile(config.masterKeyFile, 'DSS_MASTER_KEY_FILE', false);
-    }
-    const path = join(config.dataDir, DEFAULT_MASTER_KEY_FILE_NAME);
-    let created = false;
-    const key = randomBytes(MASTER_KEY_BYTES);
-    try {
-      writeSecretFile(path, [...FILE_HEADER, key.toString('hex'), ''].join('\n'));
-      created = true;
-    } catch (err) {
-      // Another process may have created it first (`wx`): then load what it wrote.
-      if (!isErrno(err, 'EEXIST')) {
-        const code = (err as NodeJS.ErrnoException).code ?? 'error';
-        throw new Error(`master key file ${path}: cannot create (${code})`);
+  static load(config: RingConfig, options: RingLoadOptions = {}): MasterKeyRing {
+    if (config.kekPkcs11 !== undefined) {
+      const token = Pkcs11Kek.open(config.kekPkcs11, { create: options.createTokenKey === true });
+      try {
+        const files = MasterKeyRing.loadFileKeys(config, { mayCreate: false }, true);
+        return new MasterKeyRing(
+          [token, ...(files?.keys ?? [])],
+          'pkcs11',
+          false,
+          files?.path,
+          files?.signature,
+          [token],
+        );
+      } catch (err) {
+        token.close();
+        throw err;
       }
-    } finally {
-      key.fill(0);
     }
-    return MasterKeyRing.loadFile(path, 'master key file', created);
-  }
-
-  private static loadFile(path: string, what: string, created: boolean): MasterKeyRing {
-    const { text, signature } = readVersioned(path, what);
-    return new MasterKeyRing(parseRingFile(text, path), 'file', created, path, signature);
+    const files = MasterKeyRing.loadFileKeys(config, options.creation ?? MAY_CREATE_SECRETS, false);
+    if (files === undefined) throw new Error('master key ring: no key');
+    return new MasterKeyRing(
+      files.keys,
+      files.path === undefined ? 'env' : 'file',
+      files.created,
+      files.path,
+      files.signature,
+    );
   }
 
   /**
-   * The key that wraps new keys. The returned Buffer is the ring's own: do not modify it.
+   * The file keys: from `DSS_MASTER_KEY`, `DSS_MASTER_KEY_FILE` or the default file. With
+   * `optional`, a missing default file gives undefined instead of being created.
    */
-  current(): { id: string; key: Buffer } {
-    return { id: this.#currentId, key: this.#keys.get(this.#currentId)! };
+  private static loadFileKeys(
+    config: RingConfig,
+    creation: SecretCreation,
+    optional: boolean,
+  ): { keys: FileKek[]; path?: string; signature?: string; created: boolean } | undefined {
+    if (config.masterKey !== undefined && config.masterKey.trim() !== '') {
+      return { keys: parseEnvList(config.masterKey).map((k) => new FileKek(k)), created: false };
+    }
+    if (config.masterKeyFile !== undefined) {
+      const { text, signature } = readVersioned(config.masterKeyFile, 'DSS_MASTER_KEY_FILE');
+      const keys = parseRingFile(text, config.masterKeyFile).map((k) => new FileKek(k));
+      return { keys, path: config.masterKeyFile, signature, created: false };
+    }
+    const path = join(config.dataDir, DEFAULT_MASTER_KEY_FILE_NAME);
+    if (optional && !existsSync(path)) return undefined;
+    const { created } = loadOrCreateSecret(
+      {
+        path,
+        what: 'master key file',
+        hint: 'restore it from the backup, or set DSS_MASTER_KEY / DSS_MASTER_KEY_FILE',
+        generate: () => {
+          const key = randomBytes(MASTER_KEY_BYTES);
+          const text = [...FILE_HEADER, key.toString('hex'), ''].join('\n');
+          key.fill(0);
+          return text;
+        },
+        parse: (contents) => parseRingFile(contents.toString('utf8'), path).length,
+      },
+      creation,
+    );
+    const { text, signature } = readVersioned(path, 'master key file');
+    const keys = parseRingFile(text, path).map((k) => new FileKek(k));
+    return { keys, path, signature, created };
   }
 
-  /** The key with this id (current or retired), or undefined. Do not modify the Buffer. */
-  get(kekId: string): Buffer | undefined {
+  /**
+   * A ring made of given keys, the first current: what `dss-admin master-key rotate` builds
+   * to move keys between a file and a token. It does not follow a ring file.
+   */
+  static of(keys: readonly Kek[], source: RingSource): MasterKeyRing {
+    return new MasterKeyRing(keys, source, false);
+  }
+
+  /**
+   * Creates a ring file holding one fresh key (0600, atomically; never over an existing file)
+   * and returns the key's id.
+   */
+  static createFile(path: string): string {
+    const key = randomBytes(MASTER_KEY_BYTES);
+    try {
+      writeSecretFile(path, [...FILE_HEADER, key.toString('hex'), ''].join('\n'));
+      return kekIdOf(key);
+    } finally {
+      key.fill(0);
+    }
+  }
+
+  /** Every key, current first. */
+  keys(): Kek[] {
+    return [...this.#keys.values()];
+  }
+
+  /** The key that wraps new keys. */
+  current(): Kek {
+    return this.#keys.get(this.#currentId)!;
+  }
+
+  /** The key with this id (current or retired), or undefined. */
+  get(kekId: string): Kek | undefined {
     return this.#keys.get(kekId);
+  }
+
+  /**
+   * A 32-byte key derived from the current master key for another purpose, by label (see
+   * {@link Kek.deriveSubkey}): HKDF-SHA256 for a file key, an SP 800-108 KDF inside the token
+   * for a PKCS#11 key. Every instance with the same current master key derives the same
+   * value; a master-key rotation changes it.
+   */
+  deriveSubkey(label: string): Buffer {
+    return this.current().deriveSubkey(label);
+  }
+
+  /** Closes token sessions; the ring is unusable afterwards. */
+  close(): void {
+    for (const key of this.#keys.values()) key.close();
   }
 
   /** All key ids, current first. */
@@ -223,7 +316,7 @@ export class MasterKeyRing {
    * order changed; always false for an env ring.
    */
   reloadIfChanged(): boolean {
-    if (this.source !== 'file' || this.path === undefined) return false;
+    if (this.source === 'env' || this.path === undefined) return false;
     let stats: Stats;
     try {
       stats = statSync(this.path);
@@ -233,7 +326,7 @@ export class MasterKeyRing {
     }
     if (statSignature(stats) === this.#fileSignature) return false;
     const { text, signature } = readVersioned(this.path, 'master key file');
-    const keys = MasterKeyRing.index(parseRingFile(text, this.path));
+    const keys = MasterKeyRing.index([...this.#pinned, ...parseRingFile(text, this.path)]);
     const before = this.ids();
     const changed =
       keys.size !== before.length || [...keys.keys()].some((id, i) => before[i] !== id);
@@ -285,7 +378,7 @@ export class MasterKeyRing {
       if (written[0] !== newId || !retiredIds.every((id) => written.includes(id))) {
         throw new Error(`master key file ${target}: rotation check failed; file left unchanged`);
       }
-      writeAtomically(target, contents);
+      writeFileAtomic(target, contents, { mode: 0o600, mkdir: false });
       return { newId, retiredIds };
     } finally {
       rmSync(lock, { force: true });
@@ -305,34 +398,5 @@ export class MasterKeyRing {
   /** Shows ids only. */
   toJSON(): { source: string; path?: string; current: string; ids: string[] } {
     return { source: this.source, path: this.path, current: this.#currentId, ids: this.ids() };
-  }
-}
-
-/** Replaces `path` with `contents` atomically: temp file 0600 in the same directory, rename. */
-function writeAtomically(path: string, contents: string): void {
-  const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-  const fd = openSync(tmp, 'wx', 0o600);
-  try {
-    try {
-      fchmodSync(fd, 0o600); // exact, whatever the umask
-      writeFileSync(fd, contents);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, path);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw err;
-  }
-  try {
-    const dirFd = openSync(dirname(path), 'r');
-    try {
-      fsyncSync(dirFd); // make the rename durable
-    } finally {
-      closeSync(dirFd);
-    }
-  } catch {
-    // Not every platform can fsync a directory; the rename itself has happened.
   }
 }

@@ -5,9 +5,10 @@ import {
   generateKeyPairSync,
   type KeyObject,
 } from 'node:crypto';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { readSecretFile, writeSecretFile } from './secret-file';
+import { writeFileAtomic } from './atomic-file';
+import { loadOrCreateSecret, MAY_CREATE_SECRETS, type SecretCreation } from './secret-file';
 
 /** The server's long-term ECDSA P-256 identity (PROTOCOL.md §1), which signs every handshake. */
 export interface ServerIdentity {
@@ -30,34 +31,36 @@ export function publicKeyFingerprint(key: KeyObject): string {
 }
 
 /**
- * Loads `dss_private.pem` (PKCS#8) from `privateKeyFile`, or creates it (0600) with
- * `dss_public.pem` (SPKI) beside it when absent. The public file is rewritten when missing.
+ * Loads `dss_private.pem` (PKCS#8) from `privateKeyFile`, or creates it (0600, atomically) with
+ * `dss_public.pem` (SPKI) beside it when absent and `creation` allows it: on a populated
+ * installation a missing or empty key stops the start (`secret_missing`), since clients pin
+ * the server key and a new one would lock every client out. The public file is rewritten when
+ * missing.
  */
-export function loadOrCreateServerIdentity(privateKeyFile: string): ServerIdentity {
+export function loadOrCreateServerIdentity(
+  privateKeyFile: string,
+  creation: SecretCreation = MAY_CREATE_SECRETS,
+): ServerIdentity {
   const publicKeyFile = join(dirname(privateKeyFile), 'dss_public.pem');
-  let created = false;
-  if (!existsSync(privateKeyFile)) {
-    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    writeSecretFile(privateKeyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }));
-    created = true;
-  }
-  let privateKey: KeyObject;
-  try {
-    privateKey = createPrivateKey(readSecretFile(privateKeyFile, 'server identity key'));
-  } catch (err) {
-    if (err instanceof Error && err.message.startsWith('server identity key')) throw err;
-    throw new Error(`server identity key: ${privateKeyFile} is not a PEM private key`);
-  }
-  if (
-    privateKey.asymmetricKeyType !== 'ec' ||
-    privateKey.asymmetricKeyDetails?.namedCurve !== 'prime256v1'
-  ) {
-    throw new Error(`server identity key: ${privateKeyFile} must be an ECDSA P-256 key`);
-  }
+  const { value: privateKey, created } = loadOrCreateSecret(
+    {
+      path: privateKeyFile,
+      what: 'server identity key',
+      hint: 'restore dss_private.pem from the backup (clients pin its public key)',
+      generate: () =>
+        generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({
+          type: 'pkcs8',
+          format: 'pem',
+        }),
+      parse: (pem) => parseIdentityKey(pem, privateKeyFile),
+    },
+    creation,
+  );
   const publicKey = createPublicKey(privateKey);
   const publicKeyPem = publicKey.export({ type: 'spki', format: 'pem' }) as string;
-  if (created || !existsSync(publicKeyFile))
-    writeFileSync(publicKeyFile, publicKeyPem, { mode: 0o644 });
+  if (created || !existsSync(publicKeyFile)) {
+    writeFileAtomic(publicKeyFile, publicKeyPem, { mode: 0o644 });
+  }
   return {
     privateKey,
     publicKey,
@@ -67,4 +70,20 @@ export function loadOrCreateServerIdentity(privateKeyFile: string): ServerIdenti
     privateKeyFile,
     publicKeyFile,
   };
+}
+
+function parseIdentityKey(pem: Buffer, privateKeyFile: string): KeyObject {
+  let privateKey: KeyObject;
+  try {
+    privateKey = createPrivateKey(pem);
+  } catch {
+    throw new Error(`server identity key: ${privateKeyFile} is not a PEM private key`);
+  }
+  if (
+    privateKey.asymmetricKeyType !== 'ec' ||
+    privateKey.asymmetricKeyDetails?.namedCurve !== 'prime256v1'
+  ) {
+    throw new Error(`server identity key: ${privateKeyFile} must be an ECDSA P-256 key`);
+  }
+  return privateKey;
 }

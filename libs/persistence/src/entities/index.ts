@@ -1,5 +1,6 @@
 import { AuditChainHeadEntity } from './audit-chain-head.entity';
 import { AuditEventEntity } from './audit-event.entity';
+import { CustodyCheckEntity } from './custody-check.entity';
 import { KeyPairEntity } from './key-pair.entity';
 import { OperatorSessionEntity } from './operator-session.entity';
 import { OperatorEntity } from './operator.entity';
@@ -11,6 +12,7 @@ export {
   AuditChainHeadEntity,
 } from './audit-chain-head.entity';
 export { type AuditActorType, AuditEventEntity } from './audit-event.entity';
+export { CustodyCheckEntity, KEK_CHECK_NAME } from './custody-check.entity';
 export { KeyPairEntity } from './key-pair.entity';
 export { type OperatorSessionKind, OperatorSessionEntity } from './operator-session.entity';
 export { type OperatorRole, OperatorEntity } from './operator.entity';
@@ -24,4 +26,5 @@ export const ENTITIES = [
   AuditChainHeadEntity,
   OperatorEntity,
   OperatorSessionEntity,
+  CustodyCheckEntity,
 ] as const;
