@@ -23,8 +23,8 @@ export interface StartDssOptions {
   logger?: CreateDssAppOptions['logger'];
   /** Reuse a database (e.g. to restart a server on the same data). */
   database?: TestDatabase;
-  /** Serve the hot routes lean (default) or through Nest only. */
-  leanRoutes?: boolean;
+  /** Dispatch the hot routes without Nest's router (default) or through Nest only. */
+  hotRoutes?: boolean;
 }
 
 /**
@@ -44,7 +44,7 @@ export async function startDss(options: StartDssOptions = {}): Promise<RunningDs
     clock: options.clock,
     extraModules: options.extraModules,
     logger: options.logger,
-    leanRoutes: options.leanRoutes,
+    hotRoutes: options.hotRoutes,
   });
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
