@@ -36,7 +36,7 @@ export class DssMetrics {
     const registers = [this.registry];
     this.registry.setDefaultLabels({ app });
     // The process's own: CPU, memory, heap, event-loop delay, open handles.
-    collectDefaultMetrics({ register: this.registry, prefix: 'dss_process_' });
+    collectDefaultMetrics({ register: this.registry, prefix: 'dss_' });
     this.requests = new Histogram({
       name: 'dss_http_request_duration_seconds',
       help: 'HTTP requests answered, by method, route template and status, with their latency',
