@@ -74,22 +74,20 @@ export class DssMetrics {
       labelNames: ['dependency'],
       registers,
     });
-    const self = this;
-    new Gauge({
+    const sessions = new Gauge({
       name: 'dss_sessions_live',
       help: 'Secure-channel sessions held by the session store',
       registers,
-      async collect() {
-        this.set(await self.readSessions());
-      },
     });
-    new Gauge({
+    const bcryptQueue = new Gauge({
       name: 'dss_bcrypt_queue_depth',
       help: 'bcrypt jobs (logins, password changes) waiting for a worker thread',
       registers,
-      collect() {
-        this.set(self.readBcryptQueue());
-      },
+    });
+    // Read when scraped: these values live in the session store and the bcrypt pool.
+    this.probes.push(async () => {
+      sessions.set(await this.readSessions());
+      bcryptQueue.set(this.readBcryptQueue());
     });
   }
 
