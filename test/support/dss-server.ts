@@ -3,7 +3,7 @@ import { type Clock } from '@dss/common';
 import { type DssConfig, loadConfig } from '@dss/config';
 import { type ServerIdentity } from '@dss/keystore';
 import { type AddressInfo } from 'node:net';
-import { createDssApp, type CreateDssAppOptions } from '../../apps/dss/src/dss.app';
+import { createDssApp, type CreateDssAppOptions, type DssApp } from '../../apps/dss/src/dss.app';
 import { createTestDatabase, type TestDatabase } from './database';
 
 export interface RunningDss {
@@ -12,6 +12,8 @@ export interface RunningDss {
   config: DssConfig;
   identity: ServerIdentity;
   database: TestDatabase;
+  /** The app as `createDssApp` built it (its logger and metrics). */
+  dss: DssApp;
   close(): Promise<void>;
 }
 
@@ -23,8 +25,8 @@ export interface StartDssOptions {
   logger?: CreateDssAppOptions['logger'];
   /** Reuse a database (e.g. to restart a server on the same data). */
   database?: TestDatabase;
-  /** Serve the hot routes lean (default) or through Nest only. */
-  leanRoutes?: boolean;
+  /** Dispatch the hot routes without Nest's router (default) or through Nest only. */
+  hotRoutes?: boolean;
 }
 
 /**
@@ -40,12 +42,13 @@ export async function startDss(options: StartDssOptions = {}): Promise<RunningDs
     DSS_BCRYPT_COST: '10',
     ...options.env,
   });
-  const { app, identity } = await createDssApp(config, {
+  const dss = await createDssApp(config, {
     clock: options.clock,
     extraModules: options.extraModules,
     logger: options.logger,
-    leanRoutes: options.leanRoutes,
+    hotRoutes: options.hotRoutes,
   });
+  const { app, identity } = dss;
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   return {
@@ -54,6 +57,7 @@ export async function startDss(options: StartDssOptions = {}): Promise<RunningDs
     config,
     identity,
     database,
+    dss,
     async close() {
       await app.close();
       if (!options.database) await database.drop();

@@ -7,7 +7,13 @@ import {
   OperatorsService,
   PasswordHasher,
 } from '@dss/accounts';
-import { type Clock, createLogger, PinoNestLogger, systemClock } from '@dss/common';
+import {
+  type Clock,
+  createLogger,
+  PinoNestLogger,
+  requestPipeline,
+  systemClock,
+} from '@dss/common';
 import { type DssConfig } from '@dss/config';
 import { custodyWarnings, inspectInstallation, secretCreationFor } from '@dss/keystore';
 import cookieParser from 'cookie-parser';
@@ -64,28 +70,6 @@ function bodyErrorHandler(
   res
     .status(400)
     .json({ error: { code: 'invalid_request', message: 'the body is not valid JSON' } });
-}
-
-/** Access log: method, path, status, duration, address. Never bodies, headers, cookies or queries. */
-function accessLog(logger: Logger) {
-  return (req: Request, res: Response, next: NextFunction): void => {
-    const started = process.hrtime.bigint();
-    res.on('finish', () => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      logger.info(
-        {
-          app: 'admin',
-          method: req.method,
-          path: req.path,
-          status: res.statusCode,
-          ms: Math.round(ms * 10) / 10,
-          ip: req.ip,
-        },
-        'request',
-      );
-    });
-    next();
-  };
 }
 
 /** API answers are about people and keys: never cached. (Swagger UI's static files may be.) */
@@ -146,7 +130,8 @@ export async function createAdminApp(
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
   app.setGlobalPrefix('api');
-  app.use(accessLog(logger));
+  // The request id and access log of every request, as in the employee API (no metrics here).
+  app.use(requestPipeline({ logger, app: 'admin' }));
   app.use(securityHeaders());
   app.use(noStore);
   if (config.adminCorsOrigins.length > 0) {

@@ -1,7 +1,16 @@
 import { NestFactory } from '@nestjs/core';
 import { type NestExpressApplication } from '@nestjs/platform-express';
 import { loadOrCreatePepper, PasswordHasher } from '@dss/accounts';
-import { type Clock, createLogger, PinoNestLogger, systemClock } from '@dss/common';
+import {
+  type Clock,
+  createLogger,
+  DssMetrics,
+  listenMetrics,
+  type MetricsServer,
+  PinoNestLogger,
+  requestPipeline,
+  systemClock,
+} from '@dss/common';
 import { type DssConfig } from '@dss/config';
 import {
   checkMasterKey,
@@ -13,27 +22,38 @@ import {
   secretCreationFor,
   type ServerIdentity,
 } from '@dss/keystore';
-import { DataSource } from 'typeorm';
+import {
+  bodyNotJson,
+  hotRoutes,
+  renderError,
+  SealedExchange,
+  SESSION_STORE,
+  type SessionStore,
+} from '@dss/secure-channel';
 import { json, type NextFunction, type Request, type Response } from 'express';
-import { type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
 import { type Logger } from 'pino';
-import { bodyNotJson, leanRoutes, renderError, SealedExchange } from '@dss/secure-channel';
+import { DataSource } from 'typeorm';
 import { DssModule, type DssModuleDeps } from './dss.module';
-import { dssLeanRoutes } from './lean-routes';
+import { dssHotRoutes } from './hot-routes';
+import { createValidationPipe } from './validation';
 
 export interface CreateDssAppOptions {
   logger?: Logger;
   clock?: Clock;
   extraModules?: DssModuleDeps['extraModules'];
   sessionStore?: DssModuleDeps['sessionStore'];
-  /** Serve the hot routes lean, in front of Nest (default true; tests compare both ways). */
-  leanRoutes?: boolean;
+  /**
+   * Dispatch the hot routes without Nest's router (default true; a test compares both ways, and
+   * either way every request goes through the same pipeline stages).
+   */
+  hotRoutes?: boolean;
 }
 
 export interface DssApp {
   app: NestExpressApplication;
   identity: ServerIdentity;
   logger: Logger;
+  metrics: DssMetrics;
 }
 
 interface BodyParserError extends Error {
@@ -57,70 +77,28 @@ function bodyErrorHandler(
   res.status(400).json(renderError(bodyNotJson()).body);
 }
 
-/**
- * The caller's address as Express's `req.ip` gives it: the socket's peer, or with trust proxy
- * on (every hop trusted) the left-most `X-Forwarded-For` entry.
- */
-function clientAddressOf(trustProxy: boolean): (req: IncomingMessage) => string {
-  return (req) => {
-    const forwarded = req.headers['x-forwarded-for'];
-    if (trustProxy && forwarded) {
-      const first = [forwarded].flat().join(',').split(',')[0].trim();
-      if (first) return first;
-    }
-    return req.socket.remoteAddress ?? 'unknown';
-  };
-}
+/** A database that does not answer this fast is reported down in the metrics. */
+const DATABASE_PROBE_MS = 2000;
 
-/**
- * Access log of every request, lean or not: method, path, status, duration. Never bodies,
- * headers or query strings.
- */
-function accessLog(logger: Logger, clientAddress: (req: IncomingMessage) => string) {
-  return (req: IncomingMessage, res: ServerResponse): void => {
-    const started = process.hrtime.bigint();
-    res.on('finish', () => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      logger.info(
-        {
-          method: req.method,
-          path: (req.url ?? '').split('?')[0],
-          status: res.statusCode,
-          ms: Math.round(ms * 10) / 10,
-          ip: clientAddress(req),
-        },
-        'request',
-      );
+/** When scraped, the metrics read the live values that other parts of the app hold. */
+function connectMetrics(app: NestExpressApplication, metrics: DssMetrics, hasher: PasswordHasher) {
+  const sessions = app.get<SessionStore>(SESSION_STORE);
+  metrics.readSessions = () => sessions.size();
+  metrics.readBcryptQueue = () => hasher.queueDepth;
+  const dataSource = app.get(DataSource);
+  metrics.probes.push(async () => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('timeout')), DATABASE_PROBE_MS);
     });
-  };
-}
-
-/**
- * Puts the lean hot routes and the access log in front of Express on the HTTP server Nest
- * created. The access log is attached only when info-level logs are on, so that it costs nothing
- * per request otherwise.
- */
-function frontExpress(
-  app: NestExpressApplication,
-  config: DssConfig,
-  logger: Logger,
-  lean: boolean,
-): void {
-  const clientAddress = clientAddressOf(config.trustProxy);
-  const serveLean = lean
-    ? leanRoutes(dssLeanRoutes(app), app.get(SealedExchange), {
-        maxBodyBytes: config.maxBodyBytes,
-        logger,
-        clientAddress,
-      })
-    : () => false;
-  const log = logger.isLevelEnabled('info') ? accessLog(logger, clientAddress) : undefined;
-  const server = app.getHttpServer();
-  const [express] = server.listeners('request') as RequestListener[];
-  server.removeAllListeners('request');
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    log?.(req, res);
-    if (!serveLean(req, res)) void express(req, res);
+    try {
+      await Promise.race([dataSource.query('SELECT 1'), timeout]);
+      metrics.setDependencyUp('database', true);
+    } catch {
+      metrics.setDependencyUp('database', false);
+    } finally {
+      clearTimeout(timer);
+    }
   });
 }
 
@@ -161,6 +139,8 @@ export async function createDssApp(
       'created a new password pepper file in the data directory; back it up with the master key',
     );
   const hasher = PasswordHasher.fromConfig(pepper.pepper, config);
+  const metrics = new DssMetrics('dss');
+  const validationPipe = createValidationPipe();
   const app = await NestFactory.create<NestExpressApplication>(
     DssModule.forRoot(config, {
       clock: options.clock ?? systemClock,
@@ -170,15 +150,43 @@ export async function createDssApp(
       hasher,
       extraModules: options.extraModules,
       sessionStore: options.sessionStore,
+      metrics,
+      validationPipe,
     }),
     { bodyParser: false, logger: new PinoNestLogger(logger), abortOnError: false },
   );
   await recordKekCheck(app.get(DataSource), ring);
+  // One pipeline for every route (DESIGN.md §2): these stages run before Nest's routes, which
+  // are registered when the app starts listening; the hot routes' dispatch comes last, so it
+  // sees exactly what a Nest route would.
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
-  frontExpress(app, config, logger, options.leanRoutes !== false);
+  app.use(requestPipeline({ logger, metrics }));
   app.use(json({ limit: config.maxBodyBytes, strict: true, type: 'application/json' }));
   app.use(bodyErrorHandler);
+  if (options.hotRoutes !== false) {
+    app.use(hotRoutes(dssHotRoutes(app, validationPipe), app.get(SealedExchange), logger));
+  }
+  connectMetrics(app, metrics, hasher);
   app.enableShutdownHooks();
-  return { app, identity, logger };
+  return { app, identity, logger, metrics };
+}
+
+/**
+ * Starts the metrics listener when `DSS_METRICS_PORT` is set (docs/OPERATIONS.md, "Metrics"); it
+ * closes with the app's HTTP server.
+ */
+export async function startMetrics(
+  dss: DssApp,
+  config: Pick<DssConfig, 'metricsHost' | 'metricsPort'>,
+): Promise<MetricsServer | undefined> {
+  if (config.metricsPort === undefined) return undefined;
+  const listener = await listenMetrics(
+    dss.metrics,
+    config.metricsHost,
+    config.metricsPort,
+    dss.logger,
+  );
+  dss.app.getHttpServer().once('close', () => void listener.close());
+  return listener;
 }

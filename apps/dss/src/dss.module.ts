@@ -1,8 +1,13 @@
-import { type DynamicModule, Module, type ModuleMetadata } from '@nestjs/common';
+import {
+  type DynamicModule,
+  Module,
+  type ModuleMetadata,
+  type ValidationPipe,
+} from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { AccountsModule, type PasswordHasher } from '@dss/accounts';
 import { AuditModule } from '@dss/audit';
-import { type Clock, CoreModule } from '@dss/common';
+import { type Clock, CoreModule, type DssMetrics } from '@dss/common';
 import { type DssConfig } from '@dss/config';
 import { DatabaseModule } from '@dss/persistence';
 import { KeystoreModule, type MasterKeyRing, type ServerIdentity } from '@dss/keystore';
@@ -27,6 +32,10 @@ export interface DssModuleDeps {
   ring: MasterKeyRing;
   hasher: PasswordHasher;
   sessionStore?: SessionStore;
+  /** The app's metrics (injected as `METRICS`). */
+  metrics?: DssMetrics;
+  /** The global ValidationPipe; the hot routes validate with this same instance. */
+  validationPipe?: ValidationPipe;
   /** Extra modules (tests mount test-only sealed routes this way). */
   extraModules?: NonNullable<ModuleMetadata['imports']>;
 }
@@ -38,7 +47,7 @@ export class DssModule {
     return {
       module: DssModule,
       imports: [
-        CoreModule.forRoot(config, deps.clock, deps.logger),
+        CoreModule.forRoot(config, deps.clock, deps.logger, deps.metrics),
         DatabaseModule.forRoot(config),
         AuditModule,
         AccountsModule.forRoot(deps.hasher),
@@ -64,7 +73,7 @@ export class DssModule {
       providers: [
         { provide: APP_INTERCEPTOR, useClass: SecureChannelInterceptor },
         { provide: APP_FILTER, useClass: PlainErrorFilter },
-        { provide: APP_PIPE, useFactory: createValidationPipe },
+        { provide: APP_PIPE, useValue: deps.validationPipe ?? createValidationPipe() },
       ],
     };
   }

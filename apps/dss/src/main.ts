@@ -2,15 +2,18 @@ import 'reflect-metadata';
 import { existsSync } from 'node:fs';
 import { leaveQuietlyOnSignalUntilStarted } from '@dss/common';
 import { ConfigError, describeDatabase, loadConfig } from '@dss/config';
-import { createDssApp } from './dss.app';
+import { createDssApp, startMetrics } from './dss.app';
 
 async function main(): Promise<void> {
   const started = leaveQuietlyOnSignalUntilStarted();
   if (existsSync('.env')) process.loadEnvFile('.env');
   const config = loadConfig();
-  const { app, identity, logger } = await createDssApp(config);
+  const dss = await createDssApp(config);
+  const { app, identity, logger } = dss;
   await app.listen(config.port, config.host);
+  const metrics = await startMetrics(dss, config);
   started();
+  if (metrics) logger.info({ url: metrics.url }, 'metrics listening');
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
   logger.info(
     { url, database: config.databaseEngine, fingerprint: identity.fingerprint },

@@ -109,6 +109,11 @@ export class PasswordHasher {
       .digest('base64');
   }
 
+  /** bcrypt jobs waiting for a thread of this hasher's pool (0 before its first use). */
+  get queueDepth(): number {
+    return this.pool?.waiting ?? 0;
+  }
+
   /**
    * A new bcrypt hash (random salt, this hasher's cost) of the peppered password.
    *

@@ -33,6 +33,8 @@ export class GroupCommitter<I, R> {
     ) => Promise<BatchOutcome<R>[]>,
     private readonly maxBatch = 256,
     private readonly inFlight = 1,
+    /** Told of every committed batch: its size and its transaction's duration (metrics). */
+    private readonly onCommit?: (items: number, seconds: number) => void,
   ) {}
 
   submit(item: I): Promise<R> {
@@ -48,12 +50,14 @@ export class GroupCommitter<I, R> {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, this.maxBatch);
         try {
+          const started = process.hrtime.bigint();
           const outcomes = await this.runner.run((manager) =>
             this.commitBatch(
               manager,
               batch.map((p) => p.item),
             ),
           );
+          this.onCommit?.(batch.length, Number(process.hrtime.bigint() - started) / 1e9);
           batch.forEach((p, i) => {
             const outcome = outcomes[i];
             if (outcome.ok) p.resolve(outcome.value);

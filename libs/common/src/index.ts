@@ -3,3 +3,6 @@ export * from './core.module';
 export * from './errors';
 export * from './logger';
 export * from './startup';
+export * from './metrics';
+export * from './metrics-server';
+export * from './request-pipeline';

@@ -156,4 +156,32 @@ describe('loadConfig (DESIGN.md §8)', () => {
     expect(message).toMatch(/DSS_KEK_PKCS11_PIN/);
     expect(message).not.toContain('xxxx');
   });
+
+  it('reads DSS_TRUST_PROXY as nothing, a hop count (true: one) or trusted addresses', () => {
+    const trust = (v: string) => loadConfig({ DSS_TRUST_PROXY: v }).trustProxy;
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(trust('false')).toBe(false);
+    expect(trust('0')).toBe(false);
+    expect(trust('true')).toBe(1);
+    expect(trust('2')).toBe(2);
+    expect(trust('10.0.0.1')).toEqual(['10.0.0.1']);
+    expect(trust(' loopback, 10.0.0.0/8 ,fd00::/8')).toEqual([
+      'loopback',
+      '10.0.0.0/8',
+      'fd00::/8',
+    ]);
+    for (const bad of ['10.0.0.0/33', 'proxy.example.org', '10.0.0.1,,10.0.0.2', '-1', '33']) {
+      expect(() => trust(bad)).toThrow(/^DSS_TRUST_PROXY: expected false, true/);
+    }
+  });
+
+  it('turns the metrics listener on only when DSS_METRICS_PORT is set', () => {
+    expect(loadConfig({})).toMatchObject({ metricsPort: undefined, metricsHost: '127.0.0.1' });
+    expect(loadConfig({ DSS_METRICS_PORT: '9464', DSS_METRICS_HOST: '0.0.0.0' })).toMatchObject({
+      metricsPort: 9464,
+      metricsHost: '0.0.0.0',
+    });
+    expect(loadConfig({ DSS_METRICS_PORT: '0' }).metricsPort).toBe(0);
+    expect(() => loadConfig({ DSS_METRICS_PORT: 'on' })).toThrow(/^DSS_METRICS_PORT: expected/);
+  });
 });

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
+import proxyaddr from 'proxy-addr';
 
 /** How the service stores its data: the embedded SQLite file or a MySQL / MariaDB server. */
 export type DatabaseEngine = 'sqlite' | 'mysql';
@@ -50,7 +51,15 @@ export interface DssConfig {
   /** Origins allowed to call the admin API cross-origin; empty: no CORS at all. */
   readonly adminCorsOrigins: readonly string[];
   readonly migrationsRun: boolean;
-  readonly trustProxy: boolean;
+  /**
+   * Which peers may say, in `X-Forwarded-For`, whom they forward for (Express's `trust proxy`):
+   * `false` none, a hop count, or trusted addresses and CIDR ranges (proxy-addr's syntax, e.g.
+   * `loopback`, `10.0.0.0/8`). The client address is the right-most untrusted one.
+   */
+  readonly trustProxy: TrustProxy;
+  /** Port of the Prometheus `/metrics` listener; undefined: no metrics listener. */
+  readonly metricsPort: number | undefined;
+  readonly metricsHost: string;
   readonly logLevel: LogLevel;
 }
 
@@ -118,6 +127,8 @@ function kekPkcs11Of(r: Reader, cwd: string): KekPkcs11Config | undefined {
     keyLabel,
   });
 }
+/** {@link DssConfig.trustProxy}: nothing trusted, a hop count, or trusted addresses / CIDRs. */
+export type TrustProxy = false | number | readonly string[];
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 const LOG_LEVELS: readonly LogLevel[] = [
@@ -222,6 +233,43 @@ function databaseEngineOf(url: string | undefined): DatabaseEngine {
     );
   }
   return 'mysql';
+}
+
+const TRUST_PROXY_EXPECTED =
+  'false, true (one proxy), a hop count, or a comma list of trusted proxy addresses or CIDRs';
+
+/**
+ * `DSS_TRUST_PROXY`. `true` means one hop (the peer is the proxy, the right-most
+ * `X-Forwarded-For` entry is the client), not Express's "trust everything", which takes the
+ * left-most entry: a value any client can write through a proxy that appends to the header.
+ */
+function trustProxyOf(r: Reader): TrustProxy {
+  const name = 'DSS_TRUST_PROXY';
+  const value = r.raw(name);
+  if (value === undefined) return false;
+  const lower = value.toLowerCase();
+  if (['0', 'false', 'no', 'off'].includes(lower)) return false;
+  if (['true', 'yes', 'on'].includes(lower)) return 1;
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    if (hops > 32) throw new ConfigError(name, TRUST_PROXY_EXPECTED, value);
+    return hops;
+  }
+  const list = value.split(',').map((v) => v.trim());
+  if (list.some((v) => v === '')) throw new ConfigError(name, TRUST_PROXY_EXPECTED, value);
+  try {
+    proxyaddr.compile(list);
+  } catch {
+    throw new ConfigError(name, TRUST_PROXY_EXPECTED, value);
+  }
+  return Object.freeze(list);
+}
+
+/** `DSS_METRICS_PORT`: unset or empty turns the metrics listener off; 0 picks a free port. */
+function metricsPortOf(r: Reader): number | undefined {
+  return r.raw('DSS_METRICS_PORT') === undefined
+    ? undefined
+    : r.int('DSS_METRICS_PORT', 0, 0, 65535);
 }
 
 /** W of the replay window: the bitmap is whole 32-bit words (RFC 4303 §3.4.3), at least 64. */
@@ -355,7 +403,9 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     adminIdleSeconds: r.int('DSS_ADMIN_IDLE_SECONDS', 1800, 10, 30 * 24 * 3600),
     adminCorsOrigins: corsOriginsOf(r),
     migrationsRun: r.bool('DSS_MIGRATIONS_RUN', true),
-    trustProxy: r.bool('DSS_TRUST_PROXY', false),
+    trustProxy: trustProxyOf(r),
+    metricsPort: metricsPortOf(r),
+    metricsHost: r.string('DSS_METRICS_HOST', '127.0.0.1'),
     logLevel: r.oneOf('DSS_LOG_LEVEL', 'info', LOG_LEVELS),
   };
   if (config.masterKey !== undefined && config.masterKeyFile !== undefined) {

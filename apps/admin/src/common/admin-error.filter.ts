@@ -6,7 +6,7 @@ import {
   HttpStatus,
   Inject,
 } from '@nestjs/common';
-import { APP_LOGGER, DomainError, type ErrorBody, ErrorCode } from '@dss/common';
+import { APP_LOGGER, DomainError, type ErrorBody, ErrorCode, requestIdOf } from '@dss/common';
 import { type Response } from 'express';
 import { type Logger } from 'pino';
 
@@ -68,7 +68,8 @@ export class AdminErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
     const rendered = renderAdminError(exception);
-    if (rendered.unexpected) this.logger.error({ err: exception }, 'unhandled error');
+    if (rendered.unexpected)
+      this.logger.error({ err: exception, reqId: requestIdOf(res) }, 'unhandled error');
     if (res.headersSent) {
       // A stream (the audit export) failed midway: cut it so the client sees it incomplete.
       res.destroy();

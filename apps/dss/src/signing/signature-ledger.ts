@@ -1,7 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { AuditAction, AuditService, type BatchOutcome, GroupCommitter } from '@dss/audit';
 import { TransactionRunner } from '@dss/persistence';
-import { SessionEndedError } from '@dss/common';
+import { type DssMetrics, METRICS, SessionEndedError } from '@dss/common';
 import { type EntityManager } from 'typeorm';
 import { loginStillValid } from '../caller';
 
@@ -39,6 +39,7 @@ export class SignatureLedger {
   constructor(
     private readonly audit: AuditService,
     private readonly runner: TransactionRunner,
+    @Optional() @Inject(METRICS) metrics?: DssMetrics,
   ) {
     // MySQL: two transactions in flight (see GroupCommitter); SQLite runs one at a time anyway.
     this.committer = new GroupCommitter(
@@ -46,6 +47,11 @@ export class SignatureLedger {
       (m, items) => this.commit(m, items),
       256,
       runner.engine === 'mysql' ? 2 : 1,
+      metrics &&
+        ((items, seconds) => {
+          metrics.auditBatchSize.observe(items);
+          metrics.auditCommitSeconds.observe(seconds);
+        }),
     );
   }
 

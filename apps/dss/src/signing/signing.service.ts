@@ -1,5 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, ErrorCode } from '@dss/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { DomainError, type DssMetrics, ErrorCode, METRICS } from '@dss/common';
 import { DSS_CONFIG, type DssConfig } from '@dss/config';
 import { createHash } from 'node:crypto';
 import { ActiveKeyIndex } from '../keys/active-key-index';
@@ -25,6 +25,7 @@ export class SigningService {
     private readonly activeKeys: ActiveKeyIndex,
     private readonly ledger: SignatureLedger,
     @Inject(DSS_CONFIG) config: DssConfig,
+    @Optional() @Inject(METRICS) private readonly metrics?: DssMetrics,
   ) {
     this.maxDocumentBytes = config.maxDocumentBytes;
   }
@@ -76,6 +77,7 @@ export class SigningService {
         }
         throw err;
       }
+      this.metrics?.signatures.inc({ mode: document ? 'document' : 'digest' });
       return {
         keyId: active.keyId,
         algorithm: 'ecdsa-p256-sha256',

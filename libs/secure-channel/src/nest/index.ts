@@ -1,5 +1,5 @@
 export * from './error-mapping';
-export * from './lean-routes';
+export * from './hot-routes';
 export * from './plain-error.filter';
 export * from './sealed.decorator';
 export * from './sealed-exchange';

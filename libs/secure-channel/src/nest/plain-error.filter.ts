@@ -1,6 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, Inject } from '@nestjs/common';
 import { type Response } from 'express';
-import { APP_LOGGER } from '@dss/common';
+import { APP_LOGGER, requestIdOf } from '@dss/common';
 import { type Logger } from 'pino';
 import { renderError } from './error-mapping';
 
@@ -16,7 +16,7 @@ export class PlainErrorFilter implements ExceptionFilter {
     const res = host.switchToHttp().getResponse<Response>();
     const rendered = renderError(exception);
     if (rendered.unexpected) {
-      this.logger.error({ err: exception }, 'unhandled error');
+      this.logger.error({ err: exception, reqId: requestIdOf(res) }, 'unhandled error');
     }
     if (res.headersSent) return;
     if (rendered.retryAfterSeconds)

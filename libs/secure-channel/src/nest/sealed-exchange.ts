@@ -56,7 +56,7 @@ function parsePlaintext(plaintext: Buffer): Record<string, unknown> {
 
 /**
  * The server's half of one sealed exchange (PROTOCOL.md §3.1), framework-free so that both the
- * SecureChannel interceptor and the lean hot routes run the very same checks in the same order:
+ * SecureChannel interceptor and the hot routes' dispatch run the very same checks in the same order:
  * envelope shape → session known and not expired → seq fresh → AEAD open → mark seq accepted
  * ({@link open}), then state check → plaintext object ({@link admit}), then the answer sealed
  * under the request's seq with the HTTP status bound into the AAD ({@link seal},
@@ -127,9 +127,14 @@ export class SealedExchange {
    * nobody planned for is logged with `route` and answered as a bare `internal_error`; a session
    * whose login ended (account disabled, password reset) goes back to the `open` state.
    */
-  async sealError(opened: OpenedRequest, err: unknown, route: string): Promise<SealedAnswer> {
+  async sealError(
+    opened: OpenedRequest,
+    err: unknown,
+    route: string,
+    requestId?: string,
+  ): Promise<SealedAnswer> {
     const rendered = renderError(err);
-    if (rendered.unexpected) this.logger.error({ err, route }, 'unhandled error');
+    if (rendered.unexpected) this.logger.error({ err, route, reqId: requestId }, 'unhandled error');
     if (err instanceof SessionEndedError) await this.sessions.setState(opened.session.id, 'open');
     return this.seal(opened, rendered.status, rendered.body);
   }

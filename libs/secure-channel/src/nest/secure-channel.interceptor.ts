@@ -5,6 +5,7 @@ import {
   type NestInterceptor,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { requestIdOf } from '@dss/common';
 import { type Response } from 'express';
 import { catchError, from, map, type Observable, switchMap } from 'rxjs';
 import {
@@ -50,7 +51,7 @@ export class SecureChannelInterceptor implements NestInterceptor {
     return from(this.exchange.open(req.method, req.path, req.body)).pipe(
       switchMap((opened) => {
         const sealError = (err: unknown): Observable<unknown> =>
-          from(this.exchange.sealError(opened, err, req.path)).pipe(map(send));
+          from(this.exchange.sealError(opened, err, req.path, requestIdOf(res))).pipe(map(send));
         try {
           req.body = this.exchange.admit(opened, required);
         } catch (err) {

@@ -1,5 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { type Clock, CLOCK } from '@dss/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { type Clock, CLOCK, type DssMetrics, METRICS } from '@dss/common';
 import { type ServerIdentity } from '@dss/keystore';
 import {
   b64uEncode,
@@ -22,6 +22,7 @@ export class SecureChannelService {
     @Inject(SERVER_IDENTITY) private readonly identity: ServerIdentity,
     @Inject(CHANNEL_OPTIONS) private readonly options: ChannelOptions,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Optional() @Inject(METRICS) private readonly metrics?: DssMetrics,
   ) {
     this.handshakeLimiter = new RateLimiter(options.handshakeRatePerMinute, undefined, clock);
   }
@@ -52,6 +53,7 @@ export class SecureChannelService {
         60,
       );
     }
+    this.metrics?.handshakes.inc();
     return response;
   }
 

@@ -33,7 +33,7 @@ const SIGN_FIELDS: ReadonlySet<string> = new Set(['document', 'digest', 'encodin
 
 /**
  * True when `body` is a SignDto that the validation pipe would pass unchanged: only known
- * fields, strings in the base64url alphabet, a known encoding. The lean route takes it as it is;
+ * fields, strings in the base64url alphabet, a known encoding. The hot route takes it as it is;
  * anything else goes through the pipe, which gives the same `invalid_request` as the Nest route.
  */
 export function isWellFormedSignDto(body: object): body is SignDto {

@@ -1,5 +1,5 @@
 /**
- * The lean hot routes (handshake, SignDoc) against the Nest routes they stand in for: the same
+ * The hot routes' dispatch (handshake, SignDoc) against the Nest routes it stands in for: the same
  * method, path, state and status as the controllers; really used for the SDK's requests; and
  * the same answers, byte for byte where they are deterministic, for good and bad requests alike.
  */
@@ -21,11 +21,12 @@ import { type Request } from 'express';
 import { createPublicKey, verify } from 'node:crypto';
 import request from 'supertest';
 import { HandshakeController } from '../apps/dss/src/handshake/handshake.controller';
-import { dssLeanRoutes } from '../apps/dss/src/lean-routes';
+import { dssHotRoutes } from '../apps/dss/src/hot-routes';
 import { SigningController } from '../apps/dss/src/signing/signing.controller';
+import { createValidationPipe } from '../apps/dss/src/validation';
 import { startDss, type RunningDss } from './support/dss-server';
 
-const PASSWORD = 'lean-route parity password 1';
+const PASSWORD = 'hot-route parity password 1';
 
 /** What a caller sees of one answer: status, the headers that matter, and the (opened) body. */
 interface Seen {
@@ -92,7 +93,7 @@ function seen(res: request.Response, open?: (status: number, raw: unknown) => un
 async function activeSession(server: RunningDss, name: string, keys = true): Promise<RawSession> {
   const { temporaryPassword } = await server.app
     .get(AccountsService)
-    .register(name, { type: 'operator', name: 'lean-routes-test' });
+    .register(name, { type: 'operator', name: 'hot-routes-test' });
   const s = await RawSession.open(server);
   await s.call('/v1/auth/login', { username: name, password: temporaryPassword });
   await s.call('/v1/auth/password', { currentPassword: temporaryPassword, newPassword: PASSWORD });
@@ -195,7 +196,7 @@ async function story(server: RunningDss): Promise<Record<string, Seen>> {
   return out;
 }
 
-describe('lean hot routes (e2e)', () => {
+describe('hot routes (e2e)', () => {
   const env = { DSS_MAX_DOCUMENT_BYTES: '2048', DSS_MAX_BODY_BYTES: '65536' };
 
   it('have the method, path, state and status of the controller routes they stand in for', async () => {
@@ -217,12 +218,12 @@ describe('lean hot routes (e2e)', () => {
           };
         }
       }
-      const lean = dssLeanRoutes(server.app);
-      expect(lean.map((r) => `${r.method} ${r.path}`)).toEqual([
+      const hot = dssHotRoutes(server.app, createValidationPipe());
+      expect(hot.map((r) => `${r.method} ${r.path}`)).toEqual([
         'POST /v1/handshake',
         'POST /v1/signatures',
       ]);
-      for (const r of lean) {
+      for (const r of hot) {
         expect(routes[`${r.method} ${r.path}`]).toEqual({
           state: r.kind === 'public' ? 'public' : r.state,
           status: r.status,
@@ -233,7 +234,7 @@ describe('lean hot routes (e2e)', () => {
     }
   });
 
-  it('serve the handshake and SignDoc without the controllers; Nest serves them when lean routes are off', async () => {
+  it('serve the handshake and SignDoc without the controllers; Nest serves them when the dispatch is off', async () => {
     // The interceptor runs for every Nest route, public ones included.
     const intercept = jest.spyOn(SecureChannelInterceptor.prototype, 'intercept');
     const hot = () =>
@@ -241,9 +242,9 @@ describe('lean hot routes (e2e)', () => {
         .map(([context]) => context.switchToHttp().getRequest<Request>().path)
         .filter((path) => path === '/v1/handshake' || path === '/v1/signatures');
     try {
-      for (const leanRoutes of [true, false]) {
+      for (const hotRoutes of [true, false]) {
         intercept.mockClear();
-        const server = await startDss({ env, leanRoutes });
+        const server = await startDss({ env, hotRoutes });
         try {
           const alice = await activeSession(server, 'alice');
           const res = await alice.call('/v1/signatures', { document: 'AAAA' });
@@ -251,7 +252,7 @@ describe('lean hot routes (e2e)', () => {
         } finally {
           await server.close();
         }
-        expect(hot()).toEqual(leanRoutes ? [] : ['/v1/handshake', '/v1/signatures']);
+        expect(hot()).toEqual(hotRoutes ? [] : ['/v1/handshake', '/v1/signatures']);
       }
     } finally {
       intercept.mockRestore();
@@ -260,17 +261,17 @@ describe('lean hot routes (e2e)', () => {
 
   it('answer every case exactly as the Nest routes do', async () => {
     const answers: Record<string, Seen>[] = [];
-    for (const leanRoutes of [true, false]) {
-      const server = await startDss({ env, leanRoutes });
+    for (const hotRoutes of [true, false]) {
+      const server = await startDss({ env, hotRoutes });
       try {
         answers.push(await story(server));
       } finally {
         await server.close();
       }
     }
-    const [lean, nest] = answers;
-    expect(Object.keys(lean)).toEqual(Object.keys(nest));
-    for (const key of Object.keys(nest)) expect({ [key]: lean[key] }).toEqual({ [key]: nest[key] });
+    const [hot, nest] = answers;
+    expect(Object.keys(hot)).toEqual(Object.keys(nest));
+    for (const key of Object.keys(nest)) expect({ [key]: hot[key] }).toEqual({ [key]: nest[key] });
     // The story covers what it says it does.
     expect(nest.document).toMatchObject({ status: 200, sealed: true, cacheControl: 'no-store' });
     expect(nest.notB64u).toMatchObject({ status: 400, sealed: true });
@@ -288,12 +289,12 @@ describe('lean hot routes (e2e)', () => {
 
   it('throttle handshakes per client address as Express reports it, with and without trust proxy', async () => {
     const outcomes: Record<string, number[]> = {};
-    for (const leanRoutes of [true, false]) {
+    for (const hotRoutes of [true, false]) {
       for (const trust of ['true', 'false']) {
         const server = await startDss({
           // 2 a minute: a burst of one, then 429 until the bucket refills.
           env: { ...env, DSS_HANDSHAKE_RATE_LIMIT: '2', DSS_TRUST_PROXY: trust },
-          leanRoutes,
+          hotRoutes,
         });
         try {
           const statuses: number[] = [];
@@ -304,15 +305,15 @@ describe('lean hot routes (e2e)', () => {
               .send(clientHandshakeStart().request);
             statuses.push(res.status);
           }
-          outcomes[`${leanRoutes ? 'lean' : 'nest'} trust=${trust}`] = statuses;
+          outcomes[`${hotRoutes ? 'hot' : 'nest'} trust=${trust}`] = statuses;
         } finally {
           await server.close();
         }
       }
     }
     expect(outcomes).toEqual({
-      'lean trust=true': [200, 429, 429, 200],
-      'lean trust=false': [200, 429, 429, 429],
+      'hot trust=true': [200, 429, 429, 200],
+      'hot trust=false': [200, 429, 429, 429],
       'nest trust=true': [200, 429, 429, 200],
       'nest trust=false': [200, 429, 429, 429],
     });

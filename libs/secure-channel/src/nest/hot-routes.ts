@@ -1,0 +1,119 @@
+import { requestIdOf, setRouteOf } from '@dss/common';
+import { type NextFunction, type Request, type Response } from 'express';
+import { type Logger } from 'pino';
+import { ChannelError, ChannelErrorCode } from '../protocol';
+import { type ChannelSession } from '../session';
+import { renderError } from './error-mapping';
+import { type RequiredState } from './sealed.decorator';
+import { type OpenedRequest, type SealedAnswer, type SealedExchange } from './sealed-exchange';
+
+/** A sealed route served by {@link hotRoutes}: what its Nest handler does, minus the framework. */
+export interface HotSealedRoute {
+  kind: 'sealed';
+  method: string;
+  path: string;
+  /** The session state the route requires, as its `@Sealed({ state })` says. */
+  state: RequiredState;
+  /** The success status, as the route's `@HttpCode`. */
+  status: number;
+  /** The operation on the opened, admitted plaintext; what it resolves to is sealed. */
+  handle(body: Record<string, unknown>, session: ChannelSession): Promise<unknown>;
+}
+
+/** A public (unsealed) route served by {@link hotRoutes}. */
+export interface HotPublicRoute {
+  kind: 'public';
+  method: string;
+  path: string;
+  status: number;
+  /** `client` is the caller's address, `req.ip` (trust proxy applied). */
+  handle(body: unknown, client: string): Promise<unknown>;
+}
+
+export type HotRoute = HotSealedRoute | HotPublicRoute;
+
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
+/** The channel error for a body that is not JSON (PROTOCOL.md §3.2). */
+export function bodyNotJson(): ChannelError {
+  return new ChannelError(ChannelErrorCode.BadEnvelope, 'the body is not valid JSON');
+}
+
+/** One write of a JSON answer (no ETag: answers are sealed or errors, never cacheable). */
+function sendJson(
+  res: Response,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const text = JSON.stringify(body);
+  res.statusCode = status;
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+  res.setHeader('Content-Type', JSON_CONTENT_TYPE);
+  res.setHeader('Content-Length', Buffer.byteLength(text));
+  res.end(text);
+}
+
+/**
+ * The hot routes' dispatch (DESIGN.md §2, docs/PERFORMANCE.md): an Express middleware inside the
+ * Nest app, after the stages every request goes through (request id, metrics, access log, trust
+ * proxy, the JSON body parser and its limit), that serves the handshake and SignDoc without
+ * Nest's router, interceptor chain and RxJS. It runs the same work as the Nest route: the same
+ * {@link SealedExchange} checks in the same order, the same handler code (and the app's one
+ * ValidationPipe), the same error mapping. Every request whose method and path match a route is
+ * served here, whatever its body (the parser has already answered bodies that are not JSON or
+ * are too large); everything else goes on to Nest.
+ */
+export function hotRoutes(
+  routes: readonly HotRoute[],
+  exchange: SealedExchange,
+  logger: Logger,
+): (req: Request, res: Response, next: NextFunction) => void {
+  const table = new Map(routes.map((r) => [`${r.method} ${r.path}`, r]));
+
+  const plainError = (res: Response, err: unknown, route: string): void => {
+    const rendered = renderError(err);
+    if (rendered.unexpected)
+      logger.error({ err, route, reqId: requestIdOf(res) }, 'unhandled error');
+    const retry = rendered.retryAfterSeconds;
+    sendJson(res, rendered.status, rendered.body, retry ? { 'Retry-After': String(retry) } : {});
+  };
+
+  const serveSealed = async (route: HotSealedRoute, req: Request, res: Response): Promise<void> => {
+    let opened: OpenedRequest;
+    try {
+      opened = await exchange.open(route.method, route.path, req.body);
+    } catch (err) {
+      return plainError(res, err, route.path);
+    }
+    let answer: SealedAnswer;
+    try {
+      const body = exchange.admit(opened, route.state);
+      answer = exchange.seal(opened, route.status, await route.handle(body, opened.session));
+    } catch (err) {
+      answer = await exchange.sealError(opened, err, route.path, requestIdOf(res));
+    }
+    sendJson(res, answer.status, answer.envelope, { 'Cache-Control': 'no-store' });
+  };
+
+  const servePublic = async (route: HotPublicRoute, req: Request, res: Response): Promise<void> => {
+    try {
+      sendJson(res, route.status, await route.handle(req.body, req.ip ?? 'unknown'));
+    } catch (err) {
+      plainError(res, err, route.path);
+    }
+  };
+
+  return (req, res, next) => {
+    const route = table.get(`${req.method} ${req.path}`);
+    if (route === undefined) return next();
+    setRouteOf(res, route.path);
+    const served =
+      route.kind === 'sealed' ? serveSealed(route, req, res) : servePublic(route, req, res);
+    served.catch((err: unknown) => {
+      // Only a failure to write the answer gets here (the socket is gone): nothing to answer.
+      logger.debug({ err, route: route.path, reqId: requestIdOf(res) }, 'request abandoned');
+      if (!res.headersSent) res.destroy();
+    });
+  };
+}
