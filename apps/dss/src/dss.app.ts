@@ -7,7 +7,16 @@ import { loadOrCreateServerIdentity, MasterKeyRing, type ServerIdentity } from '
 import { json, type NextFunction, type Request, type Response } from 'express';
 import { type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
 import { type Logger } from 'pino';
-import { bodyNotJson, leanRoutes, renderError, SealedExchange } from '@dss/secure-channel';
+import {
+  bodyNotJson,
+  createRedisSessionStore,
+  leanRoutes,
+  type RateLimitFactory,
+  renderError,
+  SealedExchange,
+  SESSION_STORE_KEY_LABEL,
+  type SessionStore,
+} from '@dss/secure-channel';
 import { DssModule, type DssModuleDeps } from './dss.module';
 import { dssLeanRoutes } from './lean-routes';
 
@@ -114,6 +123,38 @@ function frontExpress(
   });
 }
 
+/**
+ * With `DSS_REDIS_URL`, the Redis store shared by every instance, its records sealed under a key
+ * derived from the master key; without it, undefined (the in-memory store of one instance). A
+ * Redis that is not there yet does not stop the start: requests get `503 unavailable` until it
+ * answers, and `/readyz` says so.
+ */
+async function sharedSessionStore(
+  config: DssConfig,
+  ring: MasterKeyRing,
+  clock: Clock,
+  logger: Logger,
+): Promise<{ store: SessionStore; rateLimits: RateLimitFactory } | undefined> {
+  if (config.redisUrl === undefined) return undefined;
+  const store = createRedisSessionStore({
+    url: config.redisUrl,
+    keyPrefix: config.redisKeyPrefix,
+    timeoutMs: config.redisTimeoutMs,
+    sealingKey: ring.deriveSubkey(SESSION_STORE_KEY_LABEL),
+    clock,
+    limits: {
+      ttlSeconds: config.sessionTtlSeconds,
+      idleSeconds: config.sessionIdleSeconds,
+      maxSessions: config.maxSessions,
+      replayWindow: config.replayWindow,
+    },
+  });
+  store.redis.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis error'));
+  if (!(await store.waitUntilReady(Math.max(config.redisTimeoutMs, 5000))))
+    logger.warn('redis is not reachable yet; sealed requests get 503 until it is');
+  return { store, rateLimits: store.rateLimits() };
+}
+
 /** Builds the employee API with its identity key, database and secure channel; not yet listening. */
 export async function createDssApp(
   config: DssConfig,
@@ -140,6 +181,9 @@ export async function createDssApp(
       'created a new password pepper file in the data directory; back it up with the master key',
     );
   const hasher = PasswordHasher.fromConfig(pepper.pepper, config);
+  const shared = options.sessionStore
+    ? { store: options.sessionStore, rateLimits: undefined }
+    : await sharedSessionStore(config, ring, options.clock ?? systemClock, logger);
   const app = await NestFactory.create<NestExpressApplication>(
     DssModule.forRoot(config, {
       clock: options.clock ?? systemClock,
@@ -148,7 +192,8 @@ export async function createDssApp(
       ring,
       hasher,
       extraModules: options.extraModules,
-      sessionStore: options.sessionStore,
+      sessionStore: shared?.store,
+      rateLimits: shared?.rateLimits,
     }),
     { bodyParser: false, logger: new PinoNestLogger(logger), abortOnError: false },
   );

@@ -9,6 +9,7 @@ import { KeystoreModule, type MasterKeyRing, type ServerIdentity } from '@dss/ke
 import {
   PlainErrorFilter,
   SecureChannelInterceptor,
+  type RateLimitFactory,
   SecureChannelModule,
   type SessionStore,
 } from '@dss/secure-channel';
@@ -27,6 +28,7 @@ export interface DssModuleDeps {
   ring: MasterKeyRing;
   hasher: PasswordHasher;
   sessionStore?: SessionStore;
+  rateLimits?: RateLimitFactory;
   /** Extra modules (tests mount test-only sealed routes this way). */
   extraModules?: NonNullable<ModuleMetadata['imports']>;
 }
@@ -46,6 +48,7 @@ export class DssModule {
         SecureChannelModule.forRoot({
           identity: deps.identity,
           store: deps.sessionStore,
+          rateLimits: deps.rateLimits,
           options: {
             sessionTtlSeconds: config.sessionTtlSeconds,
             sessionIdleSeconds: config.sessionIdleSeconds,

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, hkdfSync, randomBytes } from 'node:crypto';
 import {
   closeSync,
   fchmodSync,
@@ -119,6 +119,15 @@ function isErrno(err: unknown, code: string): boolean {
 }
 
 /**
+ * Where keys derived from the master key come from: the file or environment ring here, or a
+ * token holding the master key. One method, so that every custody of the master key can offer it.
+ */
+export interface SubkeySource {
+  /** A 32-byte key for the purpose named by `label`, the same on every instance. */
+  deriveSubkey(label: string): Buffer;
+}
+
+/**
  * The master-key (KEK) ring of DESIGN.md §4: one *current* key, which wraps new signing keys,
  * and any number of *retired* keys, which only unwrap keys not yet re-wrapped (see
  * {@link rewrapAll}). Keys are 32 bytes and named by {@link kekIdOf}.
@@ -126,7 +135,7 @@ function isErrno(err: unknown, code: string): boolean {
  * Key bytes are held in private fields and never logged: `util.inspect`, `JSON.stringify` and
  * every error message show key ids only.
  */
-export class MasterKeyRing {
+export class MasterKeyRing implements SubkeySource {
   /** kek id → key, current first, then retired keys in source order. */
   #keys: Map<string, Buffer>;
   #currentId: string;
@@ -204,6 +213,18 @@ export class MasterKeyRing {
    */
   current(): { id: string; key: Buffer } {
     return { id: this.#currentId, key: this.#keys.get(this.#currentId)! };
+  }
+
+  /**
+   * A 32-byte subkey of the current master key for one purpose, named by `label`: HKDF-SHA-256
+   * (RFC 5869) with an empty salt and `label` as the info, so each purpose gets an independent
+   * key and the master key itself never leaves the ring.
+   */
+  deriveSubkey(label: string): Buffer {
+    if (typeof label !== 'string' || label.length === 0)
+      throw new TypeError('deriveSubkey: label must be a non-empty string');
+    const { key } = this.current();
+    return Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), label, 32));
   }
 
   /** The key with this id (current or retired), or undefined. Do not modify the Buffer. */
