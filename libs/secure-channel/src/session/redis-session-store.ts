@@ -134,13 +134,7 @@ export class RedisSessionStore implements SessionStore {
       ACCEPT.run(
         this.redis,
         [this.sessionKey(id), this.windowKey(id)],
-        [
-          seq,
-          this.clock.now(),
-          this.idleMs,
-          this.options.limits.replayWindow,
-          EXPIRED_GRACE_MS,
-        ],
+        [seq, this.clock.now(), this.idleMs, this.options.limits.replayWindow, EXPIRED_GRACE_MS],
       ),
     );
     return result === 1 ? 'accepted' : result === 2 ? 'replayed' : 'unknown';
@@ -160,9 +154,7 @@ export class RedisSessionStore implements SessionStore {
       username: user?.username,
       authenticatedAt: user ? this.clock.now() : undefined,
     };
-    await this.call(() =>
-      SET_BOX.run(this.redis, [this.sessionKey(id)], [this.box.seal(session)]),
-    );
+    await this.call(() => SET_BOX.run(this.redis, [this.sessionKey(id)], [this.box.seal(session)]));
   }
 
   async destroy(id: string): Promise<void> {
