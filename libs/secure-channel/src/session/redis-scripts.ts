@@ -119,6 +119,10 @@ end
 redis.call('HSET', KEYS[1], 'b', ARGV[2], 'x', ARGV[3], 'l', ARGV[4], 'h', '0')
 redis.call('PEXPIREAT', KEYS[1], math.min(tonumber(ARGV[3]), now + idle) + tonumber(ARGV[7]))
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
+-- The set outlives its newest member by the grace period, no longer (NX: first TTL, GT: later).
+local until_ms = tonumber(ARGV[3]) + tonumber(ARGV[7])
+redis.call('PEXPIREAT', KEYS[2], until_ms, 'NX')
+redis.call('PEXPIREAT', KEYS[2], until_ms, 'GT')
 return 1
 `,
   2,
