@@ -205,6 +205,28 @@ describeFleet('three instances on one Redis and one MariaDB behind HAProxy (e2e)
     }
   });
 
+  it('disable and password reset through the operator tools end the login on every instance', async () => {
+    await readyUser('carol');
+    for (const [revoke, restore] of [
+      [
+        ['users', 'disable', 'carol'],
+        ['users', 'enable', 'carol'],
+      ],
+      [['users', 'reset-password', 'carol'], undefined],
+    ] as const) {
+      const session = await loggedIn('carol');
+      for (const instance of instances)
+        expect((await session.call(instance.url, '/v1/keys/public')).status).toBe(200);
+      expect((await dssAdmin([...revoke], env)).code).toBe(0);
+      for (const instance of instances) {
+        const ended = await session.call(instance.url, '/v1/keys/public');
+        expect(ended).toMatchObject({ status: 401, sealed: true });
+        expect(codeOf(ended)).toBe('not_authenticated');
+      }
+      if (restore) expect((await dssAdmin([...restore], env)).code).toBe(0);
+    }
+  });
+
   it('one instance killed under load → the others go on, only in-flight requests fail', async () => {
     const session = await loggedIn('alice');
     const outcomes: { status: number; at: number }[] = [];
