@@ -56,6 +56,8 @@ const DATABASE_DOWN_MESSAGES = [
   /Connection lost/i,
   /Query inactivity timeout/i,
   /connect ETIMEDOUT/i,
+  // The same socket failures once rewrapped by a caller that kept only the message.
+  /\b(ECONNREFUSED|ECONNRESET|EHOSTUNREACH|ENETUNREACH)\b/,
 ];
 
 function fieldOf(err: unknown, name: string): unknown {

@@ -5,6 +5,7 @@ import type { RowDataPacket } from 'mysql2';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
+import { NoSlowQueryLogger, QueryTimeoutSubscriber } from './query-timeout.subscriber';
 import { TimestampSubscriber } from './timestamps.subscriber';
 
 /** The two database engines DSS runs on (DESIGN.md §3). */
@@ -180,7 +181,13 @@ function buildOptions(o: PersistenceOptions, flavor?: MysqlFlavor): DataSourceOp
       poolSize: MYSQL_POOL_SIZE,
       ...(o.timeoutMs === undefined
         ? {}
-        : { enableQueryTimeout: true, maxQueryExecutionTime: o.timeoutMs, connectTimeout: o.timeoutMs }),
+        : {
+            enableQueryTimeout: true,
+            maxQueryExecutionTime: o.timeoutMs,
+            connectTimeout: o.timeoutMs,
+            subscribers: [TimestampSubscriber, QueryTimeoutSubscriber],
+            logger: new NoSlowQueryLogger(o.logging ?? false),
+          }),
       supportBigNumbers: true,
       bigNumberStrings: true,
     };
