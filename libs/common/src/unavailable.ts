@@ -61,7 +61,9 @@ const DATABASE_DOWN_MESSAGES = [
 ];
 
 function fieldOf(err: unknown, name: string): unknown {
-  return typeof err === 'object' && err !== null ? (err as Record<string, unknown>)[name] : undefined;
+  return typeof err === 'object' && err !== null
+    ? (err as Record<string, unknown>)[name]
+    : undefined;
 }
 
 /**

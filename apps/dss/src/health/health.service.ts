@@ -17,7 +17,13 @@ async function answersWithin(work: () => Promise<unknown>, ms: number): Promise<
     timer = setTimeout(() => resolve(false), ms);
   });
   try {
-    return await Promise.race([work().then(() => true, () => false), timeout]);
+    return await Promise.race([
+      work().then(
+        () => true,
+        () => false,
+      ),
+      timeout,
+    ]);
   } finally {
     clearTimeout(timer);
   }
