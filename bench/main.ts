@@ -52,6 +52,7 @@ import {
   startHandshake,
 } from './driver';
 import { summariseProfile } from './profile';
+import { compareWithRedis, renderComparison } from './redis-mode';
 import { renderText, writeJson, writeSvg } from './report';
 import {
   coresBetween,
@@ -108,6 +109,8 @@ export interface BenchOptions {
   retries: number;
   quietWait: number;
   serviceEnv: string[];
+  /** Measure the service a second time with sessions in this Redis, and compare (redis-mode.ts). */
+  redis?: string;
 }
 
 const BCRYPT_COST = 12;
@@ -230,6 +233,10 @@ export function parseOptions(argv: string[]): BenchOptions {
       '--service-env <KEY=VALUE...>',
       'extra environment for the service process only (e.g. NODE_OPTIONS=--max-semi-space-size=8 UV_THREADPOOL_SIZE=2)',
       [],
+    )
+    .option(
+      '--redis <url>',
+      'also run the service with DSS_REDIS_URL=<url> and print its cost per request next to the memory store',
     )
     .option('--no-progress', 'no progress lines on standard error')
     .showHelpAfterError();
@@ -1215,6 +1222,13 @@ function targetsOf(r: BenchResult): TargetCheck[] {
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   try {
+    if (options.redis !== undefined) {
+      const both = await compareWithRedis(options, options.redis, runBench);
+      process.stdout.write(`\n${renderText(both.memory)}\n\n${renderText(both.redis)}\n`);
+      process.stdout.write(`\n${renderComparison(both)}\n`);
+      process.exitCode = both.memory.errors.total + both.redis.errors.total === 0 ? 0 : 1;
+      return;
+    }
     const result = await runBench(options);
     process.stdout.write(`\n${renderText(result)}\n`);
     process.exitCode = result.errors.total === 0 ? 0 : 1;

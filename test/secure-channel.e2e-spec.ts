@@ -424,7 +424,11 @@ describe('DSS-SC1 secure channel (e2e)', () => {
       });
       await request(server.url).get('/healthz').expect(200, { status: 'ok' });
       const ready = await request(server.url).get('/readyz').expect(200);
-      expect(ready.body).toEqual({ status: 'ready', database: server.config.databaseEngine });
+      expect(ready.body).toEqual({
+        status: 'ready',
+        database: server.config.databaseEngine,
+        sessions: server.config.redisUrl === undefined ? 'memory' : 'redis',
+      });
     });
   });
 });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { type NestExpressApplication } from '@nestjs/platform-express';
 import { type Clock } from '@dss/common';
 import { type DssConfig, loadConfig } from '@dss/config';
@@ -30,6 +31,19 @@ export interface StartDssOptions {
 }
 
 /**
+ * With `DSS_TEST_REDIS_URL` set, the employee API under test keeps its sessions in that Redis,
+ * under a key prefix of its own so that parallel suites never share a session, window or bucket.
+ */
+export function testRedisEnv(): Record<string, string> {
+  const url = process.env.DSS_TEST_REDIS_URL?.trim();
+  if (!url) return {};
+  return {
+    DSS_REDIS_URL: url,
+    DSS_REDIS_KEY_PREFIX: `dss-test:${randomBytes(6).toString('hex')}:`,
+  };
+}
+
+/**
  * Starts the real employee API over HTTP on 127.0.0.1 with a fresh database on the engine chosen
  * by DSS_DATABASE_URL (unset: SQLite), as `npm start` would, on an ephemeral port.
  */
@@ -40,6 +54,7 @@ export async function startDss(options: StartDssOptions = {}): Promise<RunningDs
     DSS_DATABASE_URL: database.databaseUrl,
     DSS_LOG_LEVEL: 'silent',
     DSS_BCRYPT_COST: '10',
+    ...testRedisEnv(),
     ...options.env,
   });
   const dss = await createDssApp(config, {

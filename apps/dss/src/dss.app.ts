@@ -2,6 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import { type NestExpressApplication } from '@nestjs/platform-express';
 import { loadOrCreatePepper, PasswordHasher } from '@dss/accounts';
 import {
+  answersWithin,
   type Clock,
   createLogger,
   DssMetrics,
@@ -24,10 +25,13 @@ import {
 } from '@dss/keystore';
 import {
   bodyNotJson,
+  createRedisSessionStore,
   hotRoutes,
+  type RateLimitFactory,
   renderError,
   SealedExchange,
   SESSION_STORE,
+  SESSION_STORE_KEY_LABEL,
   type SessionStore,
 } from '@dss/secure-channel';
 import { json, type NextFunction, type Request, type Response } from 'express';
@@ -77,29 +81,61 @@ function bodyErrorHandler(
   res.status(400).json(renderError(bodyNotJson()).body);
 }
 
-/** A database that does not answer this fast is reported down in the metrics. */
-const DATABASE_PROBE_MS = 2000;
-
 /** When scraped, the metrics read the live values that other parts of the app hold. */
-function connectMetrics(app: NestExpressApplication, metrics: DssMetrics, hasher: PasswordHasher) {
+function connectMetrics(
+  app: NestExpressApplication,
+  config: DssConfig,
+  metrics: DssMetrics,
+  hasher: PasswordHasher,
+): void {
   const sessions = app.get<SessionStore>(SESSION_STORE);
   metrics.readSessions = () => sessions.size();
   metrics.readBcryptQueue = () => hasher.queueDepth;
   const dataSource = app.get(DataSource);
   metrics.probes.push(async () => {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error('timeout')), DATABASE_PROBE_MS);
-    });
-    try {
-      await Promise.race([dataSource.query('SELECT 1'), timeout]);
-      metrics.setDependencyUp('database', true);
-    } catch {
-      metrics.setDependencyUp('database', false);
-    } finally {
-      clearTimeout(timer);
-    }
+    const up = await answersWithin(() => dataSource.query('SELECT 1'), config.databaseTimeoutMs);
+    metrics.setDependencyUp('database', up);
   });
+  if (config.redisUrl !== undefined) {
+    metrics.probes.push(async () => {
+      metrics.setDependencyUp(
+        'redis',
+        await answersWithin(() => sessions.ping(), config.redisTimeoutMs),
+      );
+    });
+  }
+}
+
+/**
+ * With `DSS_REDIS_URL`, the Redis store shared by every instance, its records sealed under a key
+ * derived from the master key; without it, undefined (the in-memory store of one instance). A
+ * Redis that is not there yet does not stop the start: requests get `503 unavailable` until it
+ * answers, and `/readyz` says so.
+ */
+async function sharedSessionStore(
+  config: DssConfig,
+  ring: MasterKeyRing,
+  clock: Clock,
+  logger: Logger,
+): Promise<{ store: SessionStore; rateLimits: RateLimitFactory } | undefined> {
+  if (config.redisUrl === undefined) return undefined;
+  const store = createRedisSessionStore({
+    url: config.redisUrl,
+    keyPrefix: config.redisKeyPrefix,
+    timeoutMs: config.redisTimeoutMs,
+    sealingKey: ring.deriveSubkey(SESSION_STORE_KEY_LABEL),
+    clock,
+    limits: {
+      ttlSeconds: config.sessionTtlSeconds,
+      idleSeconds: config.sessionIdleSeconds,
+      maxSessions: config.maxSessions,
+      replayWindow: config.replayWindow,
+    },
+  });
+  store.redis.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis error'));
+  if (!(await store.waitUntilReady(Math.max(config.redisTimeoutMs, 5000))))
+    logger.warn('redis is not reachable yet; sealed requests get 503 until it is');
+  return { store, rateLimits: store.rateLimits() };
 }
 
 /** Builds the employee API with its identity key, database and secure channel; not yet listening. */
@@ -141,6 +177,9 @@ export async function createDssApp(
   const hasher = PasswordHasher.fromConfig(pepper.pepper, config);
   const metrics = new DssMetrics('dss');
   const validationPipe = createValidationPipe();
+  const shared = options.sessionStore
+    ? { store: options.sessionStore, rateLimits: undefined }
+    : await sharedSessionStore(config, ring, options.clock ?? systemClock, logger);
   const app = await NestFactory.create<NestExpressApplication>(
     DssModule.forRoot(config, {
       clock: options.clock ?? systemClock,
@@ -149,7 +188,8 @@ export async function createDssApp(
       ring,
       hasher,
       extraModules: options.extraModules,
-      sessionStore: options.sessionStore,
+      sessionStore: shared?.store,
+      rateLimits: shared?.rateLimits,
       metrics,
       validationPipe,
     }),
@@ -167,7 +207,7 @@ export async function createDssApp(
   if (options.hotRoutes !== false) {
     app.use(hotRoutes(dssHotRoutes(app, validationPipe), app.get(SealedExchange), logger));
   }
-  connectMetrics(app, metrics, hasher);
+  connectMetrics(app, config, metrics, hasher);
   app.enableShutdownHooks();
   return { app, identity, logger, metrics };
 }

@@ -14,6 +14,7 @@ import { KeystoreModule, type MasterKeyRing, type ServerIdentity } from '@dss/ke
 import {
   PlainErrorFilter,
   SecureChannelInterceptor,
+  type RateLimitFactory,
   SecureChannelModule,
   type SessionStore,
 } from '@dss/secure-channel';
@@ -36,6 +37,7 @@ export interface DssModuleDeps {
   metrics?: DssMetrics;
   /** The global ValidationPipe; the hot routes validate with this same instance. */
   validationPipe?: ValidationPipe;
+  rateLimits?: RateLimitFactory;
   /** Extra modules (tests mount test-only sealed routes this way). */
   extraModules?: NonNullable<ModuleMetadata['imports']>;
 }
@@ -55,6 +57,7 @@ export class DssModule {
         SecureChannelModule.forRoot({
           identity: deps.identity,
           store: deps.sessionStore,
+          rateLimits: deps.rateLimits,
           options: {
             sessionTtlSeconds: config.sessionTtlSeconds,
             sessionIdleSeconds: config.sessionIdleSeconds,

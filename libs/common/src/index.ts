@@ -6,3 +6,5 @@ export * from './startup';
 export * from './metrics';
 export * from './metrics-server';
 export * from './request-pipeline';
+export * from './unavailable';
+export * from './answers-within';

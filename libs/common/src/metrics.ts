@@ -1,13 +1,11 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { type Dependency } from './unavailable';
 
 /** Injection token for the app's {@link DssMetrics}. */
 export const METRICS = Symbol('METRICS');
 
 /** Route label of a request that matched no route: unknown paths must not grow the series. */
 export const UNMATCHED_ROUTE = 'unmatched';
-
-/** A dependency whose health is exported as `dss_dependency_up`. */
-export type Dependency = 'database' | 'redis';
 
 /**
  * The metrics of one app instance (docs/OPERATIONS.md, "Metrics"), in a registry of its own, so

@@ -24,6 +24,10 @@ describe('loadConfig (DESIGN.md §8)', () => {
       adminTokenTtlSeconds: 28_800,
       adminIdleSeconds: 1800,
       adminCorsOrigins: [],
+      redisUrl: undefined,
+      redisKeyPrefix: 'dss:',
+      redisTimeoutMs: 2000,
+      databaseTimeoutMs: 10_000,
     });
     expect(c.maxBodyBytes).toBeGreaterThan((c.maxDocumentBytes * 16) / 9);
   });
@@ -44,6 +48,9 @@ describe('loadConfig (DESIGN.md §8)', () => {
     ['DSS_BCRYPT_NICE', '-1', /^DSS_BCRYPT_NICE: expected an integer between 0 and 19/],
     ['DSS_BCRYPT_QUEUE', '0', /^DSS_BCRYPT_QUEUE: expected an integer between 1 and 100000/],
     ['DSS_REPLAY_WINDOW', '32', /^DSS_REPLAY_WINDOW: expected an integer between 64/],
+    ['DSS_REDIS_TIMEOUT_MS', '10', /^DSS_REDIS_TIMEOUT_MS: expected an integer between 50/],
+    ['DSS_DATABASE_TIMEOUT_MS', 'soon', /^DSS_DATABASE_TIMEOUT_MS: expected an integer/],
+    ['DSS_REDIS_KEY_PREFIX', 'a b', /^DSS_REDIS_KEY_PREFIX: expected 1 to 64 printable ASCII/],
     [
       'DSS_REPLAY_WINDOW',
       '100',

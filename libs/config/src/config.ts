@@ -23,6 +23,12 @@ export interface DssConfig {
   /** The master key inside a PKCS#11 token (`DSS_KEK_PKCS11_*`); undefined: a file key. */
   readonly kekPkcs11: KekPkcs11Config | undefined;
   readonly redisUrl: string | undefined;
+  /** Prefix of every Redis key this installation uses (several installations may share a Redis). */
+  readonly redisKeyPrefix: string;
+  /** A Redis call that has not answered after this long fails (503 `unavailable`). */
+  readonly redisTimeoutMs: number;
+  /** A database query or connection attempt that has not answered after this long fails. */
+  readonly databaseTimeoutMs: number;
   readonly sessionTtlSeconds: number;
   readonly sessionIdleSeconds: number;
   readonly maxSessions: number;
@@ -281,6 +287,19 @@ function replayWindowOf(r: Reader): number {
   return w;
 }
 
+/** `DSS_REDIS_KEY_PREFIX`: printable, no spaces, at most 64 characters (default `dss:`). */
+function redisKeyPrefixOf(r: Reader): string {
+  const prefix = r.string('DSS_REDIS_KEY_PREFIX', 'dss:');
+  if (!/^[\x21-\x7e]{1,64}$/.test(prefix)) {
+    throw new ConfigError(
+      'DSS_REDIS_KEY_PREFIX',
+      '1 to 64 printable ASCII characters without spaces',
+      prefix,
+    );
+  }
+  return prefix;
+}
+
 /** Default body limit: a document of maxDocumentBytes, base64url inside JSON, sealed, base64url again. */
 function bodyLimitFor(maxDocumentBytes: number): number {
   const plaintext = Math.ceil((maxDocumentBytes * 4) / 3) + 1024;
@@ -374,6 +393,9 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       (v) => /^rediss?:\/\//.test(v),
       'a redis:// or rediss:// URL',
     ),
+    redisKeyPrefix: redisKeyPrefixOf(r),
+    redisTimeoutMs: r.int('DSS_REDIS_TIMEOUT_MS', 2000, 50, 60_000),
+    databaseTimeoutMs: r.int('DSS_DATABASE_TIMEOUT_MS', 10_000, 100, 600_000),
     sessionTtlSeconds,
     sessionIdleSeconds: r.int('DSS_SESSION_IDLE_SECONDS', 600, 5, 7 * 24 * 3600),
     maxSessions: r.int('DSS_MAX_SESSIONS', 100_000, 1, 10_000_000),

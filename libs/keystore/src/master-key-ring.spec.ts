@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, hkdfSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -170,5 +170,14 @@ describe('MasterKeyRing (DESIGN.md §4)', () => {
     writeFileSync(path, `${k2.toString('hex')}\n${k1.toString('hex')}\n`);
     expect(ring.reloadIfChanged()).toBe(true);
     expect(ring.ids()).toEqual([kekIdOf(k2), kekIdOf(k1)]);
+  });
+
+  it('derives subkeys with HKDF-SHA-256 (RFC 5869) from the current key, one per label', () => {
+    const ring = load({ masterKey: `${k1.toString('hex')},${k2.toString('hex')}` });
+    const expected = Buffer.from(hkdfSync('sha256', k1, Buffer.alloc(0), 'DSS test v1', 32));
+    expect(ring.deriveSubkey('DSS test v1').equals(expected)).toBe(true);
+    expect(ring.deriveSubkey('DSS other v1').equals(expected)).toBe(false);
+    expect(ring.deriveSubkey('DSS test v1').equals(k1)).toBe(false);
+    expect(() => ring.deriveSubkey('')).toThrow(TypeError);
   });
 });

@@ -5,6 +5,7 @@ import type { RowDataPacket } from 'mysql2';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
+import { NoSlowQueryLogger, QueryTimeoutSubscriber } from './query-timeout.subscriber';
 import { TimestampSubscriber } from './timestamps.subscriber';
 
 /** The two database engines DSS runs on (DESIGN.md §3). */
@@ -22,6 +23,13 @@ export interface PersistenceOptions {
   synchronize?: boolean;
   /** Whether {@link openDataSource} runs pending migrations. Default true. */
   migrationsRun?: boolean;
+  /**
+   * MySQL: a query, or a connection attempt, that has not answered after this many milliseconds
+   * fails (its connection is dropped), so that a frozen server gives an error within this bound
+   * instead of a hang. Unset: no query timeout. SQLite is in-process and waits at most its busy
+   * timeout.
+   */
+  timeoutMs?: number;
 }
 
 /** File name of the embedded database inside the data directory. */
@@ -64,10 +72,17 @@ function flavorOfUrl(databaseUrl: string): MysqlFlavor {
 }
 
 /** Asks the server what it is, so a mysql:// URL pointing at MariaDB still gets 'mariadb'. */
-async function probeMysqlFlavor(databaseUrl: string): Promise<MysqlFlavor> {
+async function probeMysqlFlavor(databaseUrl: string, timeoutMs?: number): Promise<MysqlFlavor> {
   const { createConnection } = await import('mysql2/promise');
   const { host, port, username, password, database } = parseMysqlUrl(databaseUrl);
-  const connection = await createConnection({ host, port, user: username, password, database });
+  const connection = await createConnection({
+    host,
+    port,
+    user: username,
+    password,
+    database,
+    connectTimeout: timeoutMs,
+  });
   try {
     const [rows] = await connection.query<RowDataPacket[]>('SELECT VERSION() AS version');
     return /mariadb/i.test(String(rows[0]?.version)) ? 'mariadb' : 'mysql';
@@ -164,6 +179,15 @@ function buildOptions(o: PersistenceOptions, flavor?: MysqlFlavor): DataSourceOp
       // Connection character set and collation, matching the tables (see InitialSchema).
       charset: 'utf8mb4_bin',
       poolSize: MYSQL_POOL_SIZE,
+      ...(o.timeoutMs === undefined
+        ? {}
+        : {
+            enableQueryTimeout: true,
+            maxQueryExecutionTime: o.timeoutMs,
+            connectTimeout: o.timeoutMs,
+            subscribers: [TimestampSubscriber, QueryTimeoutSubscriber],
+            logger: new NoSlowQueryLogger(o.logging ?? false),
+          }),
       supportBigNumbers: true,
       bigNumberStrings: true,
     };
@@ -190,7 +214,9 @@ export function createDataSource(o: PersistenceOptions): DataSource {
  */
 export async function resolveDataSourceOptions(o: PersistenceOptions): Promise<DataSourceOptions> {
   const flavor =
-    engineOf(o.databaseUrl) === 'mysql' ? await probeMysqlFlavor(o.databaseUrl!) : undefined;
+    engineOf(o.databaseUrl) === 'mysql'
+      ? await probeMysqlFlavor(o.databaseUrl!, o.timeoutMs)
+      : undefined;
   return buildOptions(o, flavor);
 }
 

@@ -27,6 +27,7 @@ export class DatabaseModule implements OnApplicationShutdown {
               databaseUrl: config.databaseUrl,
               dataDir: config.dataDir,
               migrationsRun: config.migrationsRun,
+              timeoutMs: config.databaseTimeoutMs,
             }),
         },
         {

@@ -6,7 +6,14 @@ import {
   HttpStatus,
   Inject,
 } from '@nestjs/common';
-import { APP_LOGGER, DomainError, type ErrorBody, ErrorCode, requestIdOf } from '@dss/common';
+import {
+  APP_LOGGER,
+  asUnavailable,
+  DomainError,
+  type ErrorBody,
+  ErrorCode,
+  requestIdOf,
+} from '@dss/common';
 import { type Response } from 'express';
 import { type Logger } from 'pino';
 
@@ -37,7 +44,9 @@ export interface RenderedAdminError {
  * §6): domain errors keep their code and status, framework HTTP errors get a stable code, and
  * everything else is a 500 `internal_error` whose details stay in the log.
  */
-export function renderAdminError(err: unknown): RenderedAdminError {
+export function renderAdminError(thrown: unknown): RenderedAdminError {
+  // A dependency that is down is an answer, 503 `unavailable`, never a 500 (DESIGN.md §9).
+  const err = asUnavailable(thrown) ?? thrown;
   if (err instanceof DomainError) {
     const retry = err.details.retryAfterSeconds;
     return {

@@ -1,12 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AccountsService } from '@dss/accounts';
 import { AuditAction, AuditService } from '@dss/audit';
-import { type Clock, CLOCK, DomainError, ErrorCode } from '@dss/common';
+import { DomainError, ErrorCode } from '@dss/common';
 import { DSS_CONFIG, type DssConfig } from '@dss/config';
 import { TransactionRunner } from '@dss/persistence';
 import {
   type ChannelSession,
-  RateLimiter,
+  RATE_LIMITS,
+  type RateLimit,
+  type RateLimitFactory,
   SESSION_STORE,
   type SessionStore,
 } from '@dss/secure-channel';
@@ -16,7 +18,7 @@ import { type LoginDto, type LoginResponse } from './dto/login.dto';
 /** PROTOCOL.md §4 session state machine: open → must-change | authenticated → open. */
 @Injectable()
 export class AuthService {
-  private readonly loginLimiter: RateLimiter;
+  private readonly loginLimiter: RateLimit;
 
   constructor(
     private readonly accounts: AccountsService,
@@ -24,13 +26,13 @@ export class AuthService {
     private readonly runner: TransactionRunner,
     @Inject(SESSION_STORE) private readonly sessions: SessionStore,
     @Inject(DSS_CONFIG) config: DssConfig,
-    @Inject(CLOCK) clock: Clock,
+    @Inject(RATE_LIMITS) rateLimits: RateLimitFactory,
   ) {
-    this.loginLimiter = new RateLimiter(config.loginRatePerMinute, undefined, clock);
+    this.loginLimiter = rateLimits('login', config.loginRatePerMinute);
   }
 
   async login(session: ChannelSession, dto: LoginDto, client: string): Promise<LoginResponse> {
-    const wait = this.loginLimiter.take(client);
+    const wait = await this.loginLimiter.take(client);
     if (wait > 0) {
       throw new DomainError(
         ErrorCode.TooManyAttempts,

@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { PublicRoute } from '@dss/secure-channel';
-import { HealthService } from './health.service';
+import { HealthService, type Readiness } from './health.service';
 
 /** Liveness and readiness probes (PROTOCOL.md §5); not sealed, reveal nothing secret. */
 @Controller()
@@ -14,7 +14,7 @@ export class HealthController {
   }
 
   @Get('readyz')
-  ready(): Promise<{ status: 'ready'; database: string }> {
+  ready(): Promise<Readiness> {
     return this.health.ready();
   }
 }

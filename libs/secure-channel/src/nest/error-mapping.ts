@@ -1,5 +1,5 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
-import { DomainError, type ErrorBody, ErrorCode } from '@dss/common';
+import { asUnavailable, DomainError, type ErrorBody, ErrorCode } from '@dss/common';
 import { ChannelError } from '../protocol';
 
 /** Codes for HTTP errors raised by the framework itself (unknown route, wrong method, …). */
@@ -24,7 +24,9 @@ export interface RenderedError {
 }
 
 /** One mapping from any thrown value to a status and the `{error: {code, message}}` body. */
-export function renderError(err: unknown): RenderedError {
+export function renderError(thrown: unknown): RenderedError {
+  // A dependency that is down is an answer, 503 `unavailable`, never a 500 (DESIGN.md §9).
+  const err = asUnavailable(thrown) ?? thrown;
   if (err instanceof ChannelError) {
     const retry = err.retryAfterSeconds;
     return {

@@ -79,7 +79,8 @@ export class SealedExchange {
   async open(method: string, path: string, envelope: unknown): Promise<OpenedRequest> {
     const { sessionId, seq, payload } = parseSealedRequest(envelope);
     const id = b64uEncode(sessionId);
-    const found = await this.sessions.lookup(id);
+    // Session lookup and the seq pre-check in one step: one round trip on a shared store.
+    const found = await this.sessions.lookupFresh(id, seq);
     if (found.status === 'unknown')
       throw new ChannelError(ChannelErrorCode.UnknownSession, 'no such session');
     if (found.status === 'expired') {
@@ -90,7 +91,7 @@ export class SealedExchange {
       );
     }
     const { session } = found;
-    if (!(await this.sessions.seqFresh(id, seq)))
+    if (!found.fresh)
       throw new ChannelError(ChannelErrorCode.Replayed, 'seq already used or too old');
     const plaintext = openRequest(session.keys, session.sessionId, seq, method, path, payload);
     if (plaintext === null)

@@ -7,16 +7,29 @@ import {
 } from '@nestjs/common';
 import { type Clock, CLOCK } from '@dss/common';
 import { type ServerIdentity } from '@dss/keystore';
-import { MemorySessionStore, type SessionStore } from '../session';
+import {
+  MemorySessionStore,
+  memoryRateLimits,
+  type RateLimitFactory,
+  type SessionStore,
+} from '../session';
 import { SealedExchange } from './sealed-exchange';
 import { SecureChannelService } from './secure-channel.service';
-import { CHANNEL_OPTIONS, type ChannelOptions, SERVER_IDENTITY, SESSION_STORE } from './tokens';
+import {
+  CHANNEL_OPTIONS,
+  type ChannelOptions,
+  RATE_LIMITS,
+  SERVER_IDENTITY,
+  SESSION_STORE,
+} from './tokens';
 
 export interface SecureChannelModuleOptions {
   options: ChannelOptions;
   identity: ServerIdentity;
   /** A store to use instead of the in-memory one (Redis, for several instances). */
   store?: SessionStore;
+  /** Per-client limits to use instead of in-memory ones (Redis, shared by every instance). */
+  rateLimits?: RateLimitFactory;
 }
 
 /** Provides the session store, the server identity, the handshake service and the sealed exchange. */
@@ -46,11 +59,18 @@ export class SecureChannelModule implements OnApplicationShutdown {
               clock,
             ),
         },
+        {
+          provide: RATE_LIMITS,
+          inject: [CLOCK],
+          useFactory: (clock: Clock): RateLimitFactory =>
+            config.rateLimits ?? memoryRateLimits(clock),
+        },
         SecureChannelService,
         SealedExchange,
       ],
       exports: [
         SESSION_STORE,
+        RATE_LIMITS,
         SERVER_IDENTITY,
         CHANNEL_OPTIONS,
         SecureChannelService,

@@ -9,27 +9,34 @@ import {
   parseHandshakeRequest,
   serverHandshake,
 } from '../protocol';
-import { RateLimiter, type SessionStore } from '../session';
-import { CHANNEL_OPTIONS, type ChannelOptions, SERVER_IDENTITY, SESSION_STORE } from './tokens';
+import { type RateLimit, type RateLimitFactory, type SessionStore } from '../session';
+import {
+  CHANNEL_OPTIONS,
+  type ChannelOptions,
+  RATE_LIMITS,
+  SERVER_IDENTITY,
+  SESSION_STORE,
+} from './tokens';
 
 /** Server side of the DSS-SC1 handshake (PROTOCOL.md §2) and the session it creates. */
 @Injectable()
 export class SecureChannelService {
-  private readonly handshakeLimiter: RateLimiter;
+  private readonly handshakeLimiter: RateLimit;
 
   constructor(
     @Inject(SESSION_STORE) private readonly sessions: SessionStore,
     @Inject(SERVER_IDENTITY) private readonly identity: ServerIdentity,
     @Inject(CHANNEL_OPTIONS) private readonly options: ChannelOptions,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(RATE_LIMITS) rateLimits: RateLimitFactory,
     @Optional() @Inject(METRICS) private readonly metrics?: DssMetrics,
   ) {
-    this.handshakeLimiter = new RateLimiter(options.handshakeRatePerMinute, undefined, clock);
+    this.handshakeLimiter = rateLimits('handshake', options.handshakeRatePerMinute);
   }
 
   /** Runs a handshake for `client` (its address, for throttling) and stores the new session. */
   async handshake(body: unknown, client: string): Promise<HandshakeResponseWire> {
-    const wait = this.handshakeLimiter.take(client);
+    const wait = await this.handshakeLimiter.take(client);
     if (wait > 0)
       throw new ChannelError(ChannelErrorCode.RateLimited, 'too many handshakes; slow down', wait);
     const request = parseHandshakeRequest(body);

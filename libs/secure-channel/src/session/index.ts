@@ -2,3 +2,5 @@ export * from './memory-session-store';
 export * from './rate-limiter';
 export * from './replay-window';
 export * from './session';
+export * from './redis-session-store';
+export * from './session-box';

@@ -2,6 +2,7 @@ import { type Clock, systemClock } from '@dss/common';
 import { ReplayWindow } from './replay-window';
 import {
   type ChannelSession,
+  type FreshLookup,
   type SeqOutcome,
   type SessionLookup,
   type SessionState,
@@ -64,6 +65,12 @@ export class MemorySessionStore implements SessionStore {
     return Promise.resolve(entry !== undefined && entry.window.check(seq));
   }
 
+  async lookupFresh(id: string, seq: number): Promise<FreshLookup> {
+    const found = await this.lookup(id);
+    if (found.status !== 'ok') return found;
+    return { ...found, fresh: await this.seqFresh(id, seq) };
+  }
+
   acceptSeq(id: string, seq: number): Promise<SeqOutcome> {
     const entry = this.sessions.get(id);
     if (!entry) return Promise.resolve('unknown');
@@ -94,6 +101,10 @@ export class MemorySessionStore implements SessionStore {
 
   size(): Promise<number> {
     return Promise.resolve(this.sessions.size);
+  }
+
+  ping(): Promise<void> {
+    return Promise.resolve();
   }
 
   close(): Promise<void> {

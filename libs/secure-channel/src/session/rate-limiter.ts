@@ -61,3 +61,23 @@ export class RateLimiter {
     }
   }
 }
+
+/**
+ * One per-client limit, wherever its buckets live: in this process ({@link memoryRateLimits}) or
+ * in Redis, shared by every instance (`RedisSessionBackend`).
+ */
+export interface RateLimit {
+  /** Takes one token for `client`. Resolves to 0 when allowed, else the seconds to wait. */
+  take(client: string): Promise<number>;
+}
+
+/** Makes the limit named `name` (e.g. `handshake`, `login`) of `perMinute` requests a minute. */
+export type RateLimitFactory = (name: string, perMinute: number) => RateLimit;
+
+/** Limits kept in this process's memory (one instance). */
+export function memoryRateLimits(clock: Clock = systemClock): RateLimitFactory {
+  return (_name, perMinute) => {
+    const limiter = new RateLimiter(perMinute, undefined, clock);
+    return { take: (client) => Promise.resolve(limiter.take(client)) };
+  };
+}

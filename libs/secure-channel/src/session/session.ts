@@ -23,6 +23,12 @@ export interface ChannelSession {
 export type SessionLookup =
   { status: 'ok'; session: ChannelSession } | { status: 'unknown' } | { status: 'expired' };
 
+/** A lookup with the §3.1 freshness pre-check of one `seq` (one round trip on Redis). */
+export type FreshLookup =
+  | { status: 'ok'; session: ChannelSession; fresh: boolean }
+  | { status: 'unknown' }
+  | { status: 'expired' };
+
 /** Outcome of marking a `seq` accepted. */
 export type SeqOutcome = 'accepted' | 'replayed' | 'unknown';
 
@@ -37,6 +43,11 @@ export interface SessionStore {
   lookup(id: string): Promise<SessionLookup>;
   /** True when `seq` is fresh for the session's window (no state change; §3.1 pre-check). */
   seqFresh(id: string, seq: number): Promise<boolean>;
+  /**
+   * {@link SessionStore.lookup} and {@link SessionStore.seqFresh} in one step: the session and
+   * whether `seq` is fresh for its window (no state change).
+   */
+  lookupFresh(id: string, seq: number): Promise<FreshLookup>;
   /** Marks `seq` accepted and refreshes the idle timer; atomic check-and-set. */
   acceptSeq(id: string, seq: number): Promise<SeqOutcome>;
   /** Changes the session's authentication state. */
@@ -49,6 +60,8 @@ export interface SessionStore {
   destroy(id: string): Promise<void>;
   /** Number of live sessions. */
   size(): Promise<number>;
+  /** Resolves when the store can serve requests; throws `DependencyUnavailableError` if not. */
+  ping(): Promise<void>;
   /** Stops timers and releases connections. */
   close(): Promise<void>;
 }
