@@ -1,0 +1,4 @@
+export * from './authority';
+export * from './cms';
+export * from './oids';
+export * from './timestamp';
