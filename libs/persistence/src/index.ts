@@ -15,12 +15,17 @@ export {
   type AuditActorType,
   AuditChainHeadEntity,
   AuditEventEntity,
+  CertificateEntity,
+  type CertificateKind,
+  CrlEntity,
   ENTITIES,
   KeyPairEntity,
   OperatorEntity,
   type OperatorRole,
   OperatorSessionEntity,
   type OperatorSessionKind,
+  PkiKeyEntity,
+  type PkiKeyName,
   UserEntity,
 } from './entities';
 export { isUniqueViolation } from './errors';

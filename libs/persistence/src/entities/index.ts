@@ -1,8 +1,11 @@
 import { AuditChainHeadEntity } from './audit-chain-head.entity';
 import { AuditEventEntity } from './audit-event.entity';
+import { CertificateEntity } from './certificate.entity';
+import { CrlEntity } from './crl.entity';
 import { KeyPairEntity } from './key-pair.entity';
 import { OperatorSessionEntity } from './operator-session.entity';
 import { OperatorEntity } from './operator.entity';
+import { PkiKeyEntity } from './pki-key.entity';
 import { UserEntity } from './user.entity';
 
 export {
@@ -11,7 +14,10 @@ export {
   AuditChainHeadEntity,
 } from './audit-chain-head.entity';
 export { type AuditActorType, AuditEventEntity } from './audit-event.entity';
+export { type CertificateKind, CertificateEntity } from './certificate.entity';
+export { CrlEntity } from './crl.entity';
 export { KeyPairEntity } from './key-pair.entity';
+export { type PkiKeyName, PkiKeyEntity } from './pki-key.entity';
 export { type OperatorSessionKind, OperatorSessionEntity } from './operator-session.entity';
 export { type OperatorRole, OperatorEntity } from './operator.entity';
 export { UserEntity } from './user.entity';
@@ -24,4 +30,7 @@ export const ENTITIES = [
   AuditChainHeadEntity,
   OperatorEntity,
   OperatorSessionEntity,
+  PkiKeyEntity,
+  CertificateEntity,
+  CrlEntity,
 ] as const;
