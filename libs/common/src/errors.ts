@@ -21,6 +21,9 @@ export enum ErrorCode {
   InvalidUsername = 'invalid_username',
   CsrfFailed = 'csrf_failed',
   Unavailable = 'unavailable',
+  CertificateInvalid = 'certificate_invalid',
+  UnsupportedMediaType = 'unsupported_media_type',
+  RateLimited = 'rate_limited',
   InternalError = 'internal_error',
 }
 
@@ -43,6 +46,9 @@ const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.InvalidUsername]: 400,
   [ErrorCode.CsrfFailed]: 403,
   [ErrorCode.Unavailable]: 503,
+  [ErrorCode.CertificateInvalid]: 400,
+  [ErrorCode.UnsupportedMediaType]: 415,
+  [ErrorCode.RateLimited]: 429,
   [ErrorCode.InternalError]: 500,
 };
 

@@ -113,11 +113,10 @@ export async function createRootCertificate(args: {
 /** A PKCS#10 request for the DSS CA key, to be signed by an organisation's root (RFC 2986). */
 export async function createCaRequest(args: {
   keys: CryptoKeyPair;
-  commonName: string;
-  template: SubjectTemplate;
+  name: x509.Name;
 }): Promise<x509.Pkcs10CertificateRequest> {
   return x509.Pkcs10CertificateRequestGenerator.create({
-    name: distinguishedName(args.commonName, args.template),
+    name: args.name,
     keys: args.keys,
     signingAlgorithm: SIGNING_ALGORITHM,
     extensions: [
@@ -274,6 +273,9 @@ export function spkiDerOf(publicKeyPem: string): Buffer {
 }
 
 /** RFC 7468 §5: a CRL in PEM is labelled "X509 CRL" (what OpenSSL reads). */
-export function crlPem(der: Uint8Array): string {
-  return x509.PemConverter.encode(Buffer.from(der), 'X509 CRL');
+export function crlPem(der: ArrayBuffer | Uint8Array): string {
+  return x509.PemConverter.encode(
+    der instanceof ArrayBuffer ? new Uint8Array(der) : Uint8Array.from(der),
+    'X509 CRL',
+  );
 }
