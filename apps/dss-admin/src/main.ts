@@ -157,10 +157,19 @@ function buildProgram(): Command {
     .command('add')
     .description('register a user; prints a one-time temporary password')
     .argument('<username>', '3-64 characters of a-z 0-9 . _ -')
+    .option('--full-name <name>', "full name for the user's certificates (else the username)")
+    .option('--email <address>', "e-mail address for the user's certificates")
     .addOption(json())
-    .action((username: string, opts: JsonFlag) =>
+    .action((username: string, opts: JsonFlag & { fullName?: string; email?: string }) =>
       withServices(async (s) =>
-        credentialOutput(opts, 'Registered', await s.accounts.register(username, ACTOR)),
+        credentialOutput(
+          opts,
+          'Registered',
+          await s.accounts.register(username, ACTOR, {
+            fullName: opts.fullName,
+            email: opts.email,
+          }),
+        ),
       ),
     );
   users

@@ -14,6 +14,7 @@ import {
 } from '@dss/secure-channel';
 import { type Logger } from 'pino';
 import { AuthModule } from './auth/auth.module';
+import { CaModule } from './ca/ca.module';
 import { HandshakeModule } from './handshake/handshake.module';
 import { HealthModule } from './health/health.module';
 import { KeysModule } from './keys/keys.module';
@@ -59,6 +60,7 @@ export class DssModule {
         AuthModule,
         KeysModule,
         SigningModule,
+        CaModule,
         ...(deps.extraModules ?? []),
       ],
       providers: [
