@@ -20,6 +20,8 @@ import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { DataSource } from 'typeorm';
 import { AdminCliModule } from './admin-cli.module';
+import { registerCaCommands } from './commands/ca';
+import { PkiService } from '@dss/pki';
 import { ExitCode, exitCodeOf } from './exit-codes';
 
 interface JsonFlag {
@@ -83,6 +85,9 @@ class Services {
   }
   get runner(): TransactionRunner {
     return this.context.get(TransactionRunner);
+  }
+  get pki(): PkiService {
+    return this.context.get(PkiService);
   }
   close(): Promise<void> {
     return this.context.close();
@@ -388,6 +393,8 @@ function buildProgram(): Command {
         const { newId, retiredIds } = MasterKeyRing.rotateFile(s.ring.path);
         s.ring.reloadIfChanged();
         const result = await rewrapAll(s.dataSource, s.runner, s.ring);
+        // The DSS CA and TSA keys are wrapped under the master key too.
+        await s.pki.rewrapKeys();
         await s.audit.record({
           actorType: 'operator',
           actor: ACTOR.name,
@@ -408,6 +415,8 @@ function buildProgram(): Command {
     .action((opts: JsonFlag) =>
       withServices(async (s) => {
         const result = await rewrapAll(s.dataSource, s.runner, s.ring);
+        // The DSS CA and TSA keys are wrapped under the master key too.
+        await s.pki.rewrapKeys();
         await s.audit.record({
           actorType: 'operator',
           actor: ACTOR.name,
@@ -458,6 +467,10 @@ function buildProgram(): Command {
         if (!result.valid) process.exitCode = ExitCode.AuditChainBroken;
       }),
     );
+  registerCaCommands(program, {
+    withPki: (work) => withServices((s) => work(s.pki)),
+    actor: ACTOR,
+  });
   return program;
 }
 

@@ -601,6 +601,45 @@ export class PkiService {
     this.loaded.clear();
   }
 
+  /**
+   * After a master-key rotation: re-wraps the CA and TSA keys under the current master key, so a
+   * retired master key can be removed without losing them. Returns how many were re-wrapped.
+   */
+  async rewrapKeys(): Promise<number> {
+    const kek = this.ring.current();
+    return this.runner.run(async (m) => {
+      const query = m
+        .getRepository(PkiKeyEntity)
+        .createQueryBuilder('p')
+        .addSelect('p.privateKeyWrapped');
+      // SQLite transactions run one at a time; MySQL needs the rows locked.
+      if (this.runner.engine === 'mysql') query.setLock('pessimistic_write');
+      const rows = await query.getMany();
+      let count = 0;
+      for (const row of rows) {
+        if (row.kekId === kek.id) continue;
+        const old = this.ring.get(row.kekId);
+        if (old === undefined) throw new UnknownMasterKeyError(row.kekId);
+        const pkcs8 = unwrapPrivateKey(old, pkiKeyId(row.name), PKI_USER_ID, row.privateKeyWrapped);
+        try {
+          await m.update(
+            PkiKeyEntity,
+            { name: row.name },
+            {
+              privateKeyWrapped: wrapPrivateKey(kek, pkiKeyId(row.name), PKI_USER_ID, pkcs8),
+              kekId: kek.id,
+              updatedAt: this.now(),
+            },
+          );
+        } finally {
+          pkcs8.fill(0);
+        }
+        count++;
+      }
+      return count;
+    });
+  }
+
   /** The CA certificate's fingerprint (SHA-256 hex) and subject, for `dss-admin ca show`. */
   async caSummary(): Promise<{
     subject: string;
