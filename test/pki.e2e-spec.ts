@@ -303,3 +303,25 @@ describe('DSS PKI: certificates, CRL, CMS and RFC 3161 with stock tools (e2e)', 
     }
   });
 });
+
+describe('POST /v1/tsa rate limit (e2e)', () => {
+  it('answers 429 rate_limited with retryAfterSeconds past the per-address rate', async () => {
+    const server = await startDss({ env: { DSS_TSA_RATE_LIMIT: '1' } });
+    try {
+      const query = () =>
+        fetch(`${server.url}/v1/tsa`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/timestamp-query' },
+          body: Buffer.from('0'),
+        });
+      expect((await query()).status).toBe(200);
+      const limited = await query();
+      expect(limited.status).toBe(429);
+      expect(await limited.json()).toMatchObject({
+        error: { code: 'rate_limited', retryAfterSeconds: expect.any(Number) },
+      });
+    } finally {
+      await server.close();
+    }
+  });
+});
