@@ -204,6 +204,7 @@ describe('admin app: the user lifecycle (e2e)', () => {
     ]);
     expect(Object.keys(keys.body.items[0]).sort()).toEqual([
       'algorithm',
+      'certificate',
       'createdAt',
       'deletedAt',
       'fingerprint',
@@ -213,6 +214,15 @@ describe('admin app: the user lifecycle (e2e)', () => {
       'username',
     ]);
     expect(JSON.stringify(keys.body)).not.toMatch(/PRIVATE|PUBLIC KEY|wrapped/i);
+    // Each pair's certificate: serial and validity; the deleted pair's is revoked.
+    const [activeCert, deletedCert] = (
+      keys.body.items as { certificate: { serial: string; revokedAt: string | null } }[]
+    ).map((k) => k.certificate);
+    expect(activeCert).toMatchObject({
+      serial: expect.stringMatching(/^[0-9a-f]{32}$/),
+      revokedAt: null,
+    });
+    expect(deletedCert.revokedAt).toEqual(expect.any(String));
     const onlyDeleted = await api().get('/api/keys?status=deleted').set(bearer(token)).expect(200);
     expect((onlyDeleted.body.items as { keyId: string }[]).map((k) => k.keyId)).toEqual([
       first.keyId,

@@ -22,15 +22,18 @@ describe('employee API routes (e2e)', () => {
     expect(unmarked).toEqual([]);
   });
 
-  it('leaves only the handshake, the server key and the health probes public (PROTOCOL.md §2, §5)', () => {
+  it('leaves only the handshake, the server key, the CA, the TSA and the health probes public (PROTOCOL.md §2, §5)', () => {
     const publicRoutes = walkRoutes(server)
       .filter((r) => r.public)
       .map((r) => r.route);
     expect(publicRoutes).toEqual([
       'GET /healthz',
       'GET /readyz',
+      'GET /v1/ca/certificate',
+      'GET /v1/ca/crl',
       'GET /v1/server-key',
       'POST /v1/handshake',
+      'POST /v1/tsa',
     ]);
   });
 });

@@ -5,6 +5,7 @@ import { type Clock, CoreModule } from '@dss/common';
 import { type DssConfig } from '@dss/config';
 import { KeystoreModule, type MasterKeyRing } from '@dss/keystore';
 import { DatabaseModule } from '@dss/persistence';
+import { PkiModule } from '@dss/pki';
 import { type Logger } from 'pino';
 
 /** The services `dss-admin` drives: the same ones the admin app uses, without HTTP. */
@@ -22,6 +23,7 @@ export class AdminCliModule {
         AuditModule,
         AccountsModule.forRoot(deps.hasher),
         KeystoreModule.forRoot(deps.ring, { cacheSize: 16 }),
+        PkiModule,
       ],
     };
   }

@@ -18,6 +18,7 @@ export function exitCodeOf(err: unknown): ExitCode {
     case ErrorCode.InvalidUsername:
     case ErrorCode.InvalidRequest:
     case ErrorCode.WeakPassword:
+    case ErrorCode.CertificateInvalid:
       return ExitCode.Usage;
     case ErrorCode.NotFound:
       return ExitCode.NotFound;

@@ -31,6 +31,8 @@ import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { DataSource } from 'typeorm';
 import { AdminCliModule } from './admin-cli.module';
+import { registerCaCommands } from './commands/ca';
+import { PkiService } from '@dss/pki';
 import { ExitCode, exitCodeOf } from './exit-codes';
 
 interface JsonFlag {
@@ -109,6 +111,9 @@ class Services {
   get runner(): TransactionRunner {
     return this.context.get(TransactionRunner);
   }
+  get pki(): PkiService {
+    return this.context.get(PkiService);
+  }
   close(): Promise<void> {
     return this.context.close();
   }
@@ -185,10 +190,19 @@ function buildProgram(): Command {
     .command('add')
     .description('register a user; prints a one-time temporary password')
     .argument('<username>', '3-64 characters of a-z 0-9 . _ -')
+    .option('--full-name <name>', "full name for the user's certificates (else the username)")
+    .option('--email <address>', "e-mail address for the user's certificates")
     .addOption(json())
-    .action((username: string, opts: JsonFlag) =>
+    .action((username: string, opts: JsonFlag & { fullName?: string; email?: string }) =>
       withServices(async (s) =>
-        credentialOutput(opts, 'Registered', await s.accounts.register(username, ACTOR)),
+        credentialOutput(
+          opts,
+          'Registered',
+          await s.accounts.register(username, ACTOR, {
+            fullName: opts.fullName,
+            email: opts.email,
+          }),
+        ),
       ),
     );
   users
@@ -445,6 +459,8 @@ function buildProgram(): Command {
         const { newId, retiredIds } = MasterKeyRing.rotateFile(s.ring.path);
         s.ring.reloadIfChanged();
         const result = await rewrapAll(s.dataSource, s.runner, s.ring);
+        // The DSS CA and TSA keys are wrapped under the master key too.
+        await s.pki.rewrapKeys();
         await recordKekCheck(s.dataSource, s.ring);
         await s.audit.record({
           actorType: 'operator',
@@ -466,6 +482,8 @@ function buildProgram(): Command {
     .action((opts: JsonFlag) =>
       withServices(async (s) => {
         const result = await rewrapAll(s.dataSource, s.runner, s.ring);
+        // The DSS CA and TSA keys are wrapped under the master key too.
+        await s.pki.rewrapKeys();
         await s.audit.record({
           actorType: 'operator',
           actor: ACTOR.name,
@@ -518,6 +536,10 @@ function buildProgram(): Command {
         if (!result.valid) process.exitCode = ExitCode.AuditChainBroken;
       }),
     );
+  registerCaCommands(program, {
+    withPki: (work) => withServices((s) => work(s.pki)),
+    actor: ACTOR,
+  });
   return program;
 }
 

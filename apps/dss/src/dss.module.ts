@@ -20,6 +20,7 @@ import {
 } from '@dss/secure-channel';
 import { type Logger } from 'pino';
 import { AuthModule } from './auth/auth.module';
+import { CaModule } from './ca/ca.module';
 import { HandshakeModule } from './handshake/handshake.module';
 import { HealthModule } from './health/health.module';
 import { KeysModule } from './keys/keys.module';
@@ -71,6 +72,7 @@ export class DssModule {
         AuthModule,
         KeysModule,
         SigningModule,
+        CaModule,
         ...(deps.extraModules ?? []),
       ],
       providers: [

@@ -172,12 +172,20 @@ export class AccountsService implements OnModuleInit {
    * Creates an account with a temporary password that must be changed at first login and
    * expires after `tempPasswordTtlHours`. Audited as `user.registered` (without the password).
    *
-   * @throws DomainError `invalid_username`, `user_exists`
+   * `profile` holds the optional full name and e-mail address written into the user's
+   * certificates (CN and subjectAltName).
+   *
+   * @throws DomainError `invalid_username`, `user_exists`, `invalid_request` (bad profile)
    */
-  async register(username: string, actor: Actor): Promise<IssuedTemporaryPassword> {
+  async register(
+    username: string,
+    actor: Actor,
+    profile: UserProfile = {},
+  ): Promise<IssuedTemporaryPassword> {
     assertActor(actor);
     const name = normalizeUsername(username);
     assertValidUsername(name);
+    const { fullName, email } = checkedProfile(profile);
     // Saves a bcrypt for the common case; the unique index decides under concurrency.
     if (await this.ds.getRepository(UserEntity).existsBy({ username: name }))
       throw this.userExists(name);
@@ -196,6 +204,8 @@ export class AccountsService implements OnModuleInit {
           lockedUntil: null,
           disabledAt: null,
           keyCreationBlocked: false,
+          fullName,
+          email,
           createdAt: now,
           updatedAt: now,
         });
@@ -203,7 +213,11 @@ export class AccountsService implements OnModuleInit {
           ...this.actorOf(actor),
           action: AuditAction.UserRegistered,
           subject: name,
-          details: { temporaryPasswordExpiresAt: temporaryPasswordExpiresAt.toISOString() },
+          details: {
+            temporaryPasswordExpiresAt: temporaryPasswordExpiresAt.toISOString(),
+            ...(fullName ? { fullName } : {}),
+            ...(email ? { email } : {}),
+          },
         });
       });
     } catch (err) {
@@ -657,4 +671,28 @@ export class AccountsService implements OnModuleInit {
   private userExists(username: string): DomainError {
     return new DomainError(ErrorCode.UserExists, `user ${username} already exists`);
   }
+}
+
+/** Optional identity of a user, for the subject of their certificates. */
+export interface UserProfile {
+  fullName?: string;
+  email?: string;
+}
+
+/** RFC 5321 §4.5.3.1 limits, and one @ with a dotted domain; certificates carry it as rfc822Name. */
+const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
+
+function checkedProfile(profile: UserProfile): { fullName: string | null; email: string | null } {
+  const fullName = profile.fullName?.trim() || null;
+  const email = profile.email?.trim() || null;
+  if (
+    fullName !== null &&
+    (fullName.length > 128 || [...fullName].some((c) => c.charCodeAt(0) < 0x20 || c === '\x7f'))
+  ) {
+    throw new DomainError(ErrorCode.InvalidRequest, 'fullName: 1 to 128 printable characters');
+  }
+  if (email !== null && (email.length > 254 || !EMAIL.test(email))) {
+    throw new DomainError(ErrorCode.InvalidRequest, 'email: an address such as alice@example.org');
+  }
+  return { fullName, email };
 }

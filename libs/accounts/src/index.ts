@@ -1,6 +1,6 @@
 export * from './account.types';
 export * from './accounts.module';
-export { AccountsService, type LoginFailureReason } from './accounts.service';
+export { AccountsService, type LoginFailureReason, type UserProfile } from './accounts.service';
 export * from './login-throttle';
 export * from './operators.service';
 export * from './password-hasher';

@@ -21,6 +21,7 @@ import {
 } from './errors';
 import type {
   ChangePasswordResult,
+  CmsSignatureResult,
   DeleteResult,
   HttpMethod,
   KeyAlgorithm,
@@ -353,6 +354,43 @@ export class DssClient {
         encoding: raw.encoding,
         digest: b64uDecode(raw.digest, 'digest', 32),
         signature: b64uDecode(raw.signature, 'signature'),
+        raw,
+      };
+    } catch (err) {
+      throw new DssProtocolError(`signature result: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  /**
+   * `POST /v1/signatures` with `format` `cms` or `pades`: a detached CMS SignedData (DER) with
+   * the signer's certificate chain and a signature timestamp (CAdES / PAdES baseline B-T).
+   * Send the `digest` for large files: the CMS is the same.
+   *
+   * @throws DssApiError `no_key`, `no_certificate`, `document_too_large`, `invalid_request`,
+   *   `unavailable` (the time-stamping authority did not answer).
+   */
+  async signCms(input: SignInput, format: 'cms' | 'pades' = 'cms'): Promise<CmsSignatureResult> {
+    const hasDocument = isObject(input) && input.document !== undefined;
+    const hasDigest = isObject(input) && input.digest !== undefined;
+    if (hasDocument === hasDigest) {
+      throw new TypeError('DssClient.signCms: give exactly one of document or digest');
+    }
+    const bytes = hasDocument ? input.document : input.digest;
+    if (!(bytes instanceof Uint8Array)) {
+      throw new TypeError('DssClient.signCms: document / digest must be a Uint8Array');
+    }
+    const raw = await this.request<SignatureResponseWire>('POST', '/v1/signatures', {
+      [hasDocument ? 'document' : 'digest']: b64uEncode(bytes),
+      format,
+    });
+    if (!isObject(raw) || raw.format !== format) {
+      throw new DssProtocolError(`signature result: not a ${format} signature`);
+    }
+    try {
+      return {
+        keyId: raw.keyId,
+        digest: b64uDecode(raw.digest, 'digest', 32),
+        cms: b64uDecode(raw.signature, 'signature'),
         raw,
       };
     } catch (err) {

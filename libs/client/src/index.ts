@@ -15,6 +15,7 @@ export {
 } from './errors';
 export type {
   ChangePasswordResult,
+  CmsSignatureResult,
   DeleteResult,
   HttpMethod,
   KeyAlgorithm,

@@ -35,6 +35,8 @@ export interface KeyInfo {
   fingerprint: string;
   /** ISO 8601 UTC. */
   createdAt: string;
+  /** The key's X.509 certificate from the DSS CA, PEM (servers with a CA). */
+  certificate?: string;
 }
 
 /** `POST /v1/keys/public` result. */
@@ -61,6 +63,18 @@ export interface SignatureResponseWire {
   /** b64u signature. */
   signature: string;
   encoding: SignatureEncoding;
+  /** `cms` or `pades` when asked for; `signature` is then a DER CMS ContentInfo. */
+  format?: 'raw' | 'cms' | 'pades';
+}
+
+/** `POST /v1/signatures` result in the `cms` / `pades` formats. */
+export interface CmsSignatureResult {
+  keyId: string;
+  /** SHA-256 of the content, 32 bytes. */
+  digest: Buffer;
+  /** The detached CMS SignedData (ContentInfo), DER: a `.p7s` file. */
+  cms: Buffer;
+  raw: SignatureResponseWire;
 }
 
 /** `POST /v1/signatures` result, with the binary fields decoded. */

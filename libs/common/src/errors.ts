@@ -27,6 +27,10 @@ export enum ErrorCode {
   WrongMasterKey = 'wrong_master_key',
   /** The PKCS#11 token holding the master key cannot be used (module, slot, PIN or key). */
   HsmUnavailable = 'hsm_unavailable',
+  CertificateInvalid = 'certificate_invalid',
+  NoCertificate = 'no_certificate',
+  UnsupportedMediaType = 'unsupported_media_type',
+  RateLimited = 'rate_limited',
   InternalError = 'internal_error',
 }
 
@@ -52,6 +56,10 @@ const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.SecretMissing]: 503,
   [ErrorCode.WrongMasterKey]: 503,
   [ErrorCode.HsmUnavailable]: 503,
+  [ErrorCode.CertificateInvalid]: 400,
+  [ErrorCode.NoCertificate]: 409,
+  [ErrorCode.UnsupportedMediaType]: 415,
+  [ErrorCode.RateLimited]: 429,
   [ErrorCode.InternalError]: 500,
 };
 

@@ -191,4 +191,33 @@ describe('loadConfig (DESIGN.md §8)', () => {
     expect(loadConfig({ DSS_METRICS_PORT: '0' }).metricsPort).toBe(0);
     expect(() => loadConfig({ DSS_METRICS_PORT: 'on' })).toThrow(/^DSS_METRICS_PORT: expected/);
   });
+
+  it('reads the PKI settings, with the CRL URL base from the port by default', () => {
+    const d = loadConfig({ DSS_PORT: '8443' });
+    expect(d).toMatchObject({
+      publicUrl: 'http://localhost:8443',
+      caCommonName: 'DSS Certificate Authority',
+      certValidityDays: 365,
+      crlValidityHours: 24,
+      tsaUrl: undefined,
+      tsaRatePerMinute: 120,
+    });
+    const c = loadConfig({
+      DSS_PUBLIC_URL: 'https://dss.example.org/',
+      DSS_TSA_URL: 'https://tsa.example.org/tsr',
+      DSS_CERT_ORGANIZATION: 'Example Org',
+    });
+    expect(c.publicUrl).toBe('https://dss.example.org');
+    expect(c.tsaUrl).toBe('https://tsa.example.org/tsr');
+    expect(c.certOrganization).toBe('Example Org');
+  });
+
+  it('rejects a bad PKI setting, naming the variable', () => {
+    expect(() => loadConfig({ DSS_PUBLIC_URL: 'ftp://x' })).toThrow(/^DSS_PUBLIC_URL: expected/);
+    expect(() => loadConfig({ DSS_TSA_URL: 'not a url' })).toThrow(/^DSS_TSA_URL: expected/);
+    expect(() => loadConfig({ DSS_CERT_ORGANIZATION: 'x'.repeat(65) })).toThrow(
+      /^DSS_CERT_ORGANIZATION: expected 1 to 64 printable characters/,
+    );
+    expect(() => loadConfig({ DSS_CERT_VALIDITY_DAYS: '0' })).toThrow(/^DSS_CERT_VALIDITY_DAYS/);
+  });
 });

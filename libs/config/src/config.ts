@@ -67,6 +67,23 @@ export interface DssConfig {
   readonly metricsPort: number | undefined;
   readonly metricsHost: string;
   readonly logLevel: LogLevel;
+  /** Common name of the DSS certificate authority made on first start. */
+  readonly caCommonName: string;
+  /** O and OU of every certificate DSS issues (CA, TSA, users); undefined leaves them out. */
+  readonly certOrganization: string | undefined;
+  readonly certOrganizationalUnit: string | undefined;
+  /** Validity of a user certificate, in days. */
+  readonly certValidityDays: number;
+  /** Validity of the DSS CA certificate made on first start, in days. */
+  readonly caValidityDays: number;
+  /** A CRL is valid this long (nextUpdate − thisUpdate); it is reissued at half of it. */
+  readonly crlValidityHours: number;
+  /** Base URL under which outsiders reach this API (the CRL distribution point is built on it). */
+  readonly publicUrl: string;
+  /** An outside RFC 3161 time-stamping authority for signature timestamps; unset: DSS's own. */
+  readonly tsaUrl: string | undefined;
+  /** Timestamp requests per minute from one client address on `POST /v1/tsa`; 0: no limit. */
+  readonly tsaRatePerMinute: number;
 }
 
 /** Where the master key lives in a PKCS#11 token (`DSS_KEK_PKCS11_*`). */
@@ -348,6 +365,32 @@ function corsOriginsOf(r: Reader): readonly string[] {
   return Object.freeze(origins.map((o) => o.replace(/\/$/, '')));
 }
 
+/** An http(s) URL without query or fragment (the trailing slash is dropped). */
+function httpUrlOf(r: Reader, name: string, fallback: string | undefined): string | undefined {
+  const value = r.raw(name) ?? fallback;
+  if (value === undefined) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.search) {
+    throw new ConfigError(name, 'an http:// or https:// URL without query', value);
+  }
+  return value.replace(/\/+$/, '');
+}
+
+/** A name part of a certificate subject: printable, at most 64 characters (RFC 5280 ub-name). */
+function subjectPartOf(r: Reader, name: string, fallback: string | undefined): string | undefined {
+  const value = r.raw(name) ?? fallback;
+  if (value === undefined) return undefined;
+  if (value.length > 64 || [...value].some((c) => c.charCodeAt(0) < 0x20 || c === '\x7f')) {
+    throw new ConfigError(name, '1 to 64 printable characters', value);
+  }
+  return value;
+}
+
 /**
  * Reads and validates the whole configuration. Throws {@link ConfigError} on the first bad value.
  * Paths are resolved against `cwd`.
@@ -367,12 +410,13 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   const adminTokenTtlSeconds = r.int('DSS_ADMIN_TOKEN_TTL_SECONDS', 28_800, 60, 30 * 24 * 3600);
   const masterKeyFile = r.raw('DSS_MASTER_KEY_FILE');
   const pepperFile = r.raw('DSS_PEPPER_FILE');
+  const port = r.int('DSS_PORT', 3000, 0, 65535);
   const config: DssConfig = {
     databaseUrl,
     databaseEngine,
     dataDir,
     host: r.string('DSS_HOST', '0.0.0.0'),
-    port: r.int('DSS_PORT', 3000, 0, 65535),
+    port,
     adminHost: r.string('DSS_ADMIN_HOST', '127.0.0.1'),
     adminPort: r.int('DSS_ADMIN_PORT', 3001, 0, 65535),
     serverKeyFile: resolve(
@@ -429,6 +473,15 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     metricsPort: metricsPortOf(r),
     metricsHost: r.string('DSS_METRICS_HOST', '127.0.0.1'),
     logLevel: r.oneOf('DSS_LOG_LEVEL', 'info', LOG_LEVELS),
+    caCommonName: subjectPartOf(r, 'DSS_CA_NAME', 'DSS Certificate Authority')!,
+    certOrganization: subjectPartOf(r, 'DSS_CERT_ORGANIZATION', undefined),
+    certOrganizationalUnit: subjectPartOf(r, 'DSS_CERT_ORGANIZATIONAL_UNIT', undefined),
+    certValidityDays: r.int('DSS_CERT_VALIDITY_DAYS', 365, 1, 3650),
+    caValidityDays: r.int('DSS_CA_VALIDITY_DAYS', 3650, 1, 36500),
+    crlValidityHours: r.int('DSS_CRL_VALIDITY_HOURS', 24, 1, 24 * 366),
+    publicUrl: httpUrlOf(r, 'DSS_PUBLIC_URL', `http://localhost:${port}`)!,
+    tsaUrl: httpUrlOf(r, 'DSS_TSA_URL', undefined),
+    tsaRatePerMinute: r.int('DSS_TSA_RATE_LIMIT', 120, 0, 10_000_000),
   };
   if (config.masterKey !== undefined && config.masterKeyFile !== undefined) {
     throw new ConfigError(

@@ -16,6 +16,9 @@ export {
   AuditChainHeadEntity,
   AuditEventEntity,
   CustodyCheckEntity,
+  CertificateEntity,
+  type CertificateKind,
+  CrlEntity,
   ENTITIES,
   KEK_CHECK_NAME,
   KeyPairEntity,
@@ -23,6 +26,8 @@ export {
   type OperatorRole,
   OperatorSessionEntity,
   type OperatorSessionKind,
+  PkiKeyEntity,
+  type PkiKeyName,
   UserEntity,
 } from './entities';
 export { isUniqueViolation } from './errors';

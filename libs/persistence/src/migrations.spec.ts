@@ -6,9 +6,12 @@ import { MIGRATIONS } from './migrations';
 const TABLES = [
   'audit_chain_head',
   'audit_events',
+  'certificates',
+  'crls',
   'key_pairs',
   'operator_sessions',
   'operators',
+  'pki_keys',
   'users',
 ];
 

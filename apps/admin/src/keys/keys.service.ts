@@ -1,11 +1,27 @@
 import { Injectable } from '@nestjs/common';
 import { normalizeUsername } from '@dss/accounts';
-import { KeyPairEntity } from '@dss/persistence';
+import { CertificateEntity, KeyPairEntity } from '@dss/persistence';
 import { DataSource } from 'typeorm';
 import { isoOrNull, pageOf } from '../common/page.dto';
-import { type KeyDto, type KeyPageDto, type ListKeysQueryDto } from './dto/key.dto';
+import {
+  type KeyCertificateDto,
+  type KeyDto,
+  type KeyPageDto,
+  type ListKeysQueryDto,
+} from './dto/key.dto';
 
-function toDto(row: KeyPairEntity): KeyDto {
+function toCertificateDto(c: CertificateEntity | undefined): KeyCertificateDto | null {
+  if (!c) return null;
+  return {
+    serial: c.serial,
+    subject: c.subject,
+    notBefore: c.notBefore.toISOString(),
+    notAfter: c.notAfter.toISOString(),
+    revokedAt: isoOrNull(c.revokedAt),
+  };
+}
+
+function toDto(row: KeyPairEntity, certificate: CertificateEntity | undefined): KeyDto {
   return {
     username: row.user!.username,
     keyId: row.id,
@@ -15,6 +31,7 @@ function toDto(row: KeyPairEntity): KeyDto {
     createdAt: row.createdAt.toISOString(),
     deletedAt: isoOrNull(row.deletedAt),
     kekId: row.kekId,
+    certificate: toCertificateDto(certificate),
   };
 }
 
@@ -45,6 +62,15 @@ export class KeyInventoryService {
       .skip(page.offset)
       .take(page.limit)
       .getManyAndCount();
-    return { items: rows.map(toDto), total, ...page };
+    const certificates = new Map<string, CertificateEntity>();
+    if (rows.length > 0) {
+      const found = await this.ds
+        .getRepository(CertificateEntity)
+        .createQueryBuilder('c')
+        .where('c.key_id IN (:...ids)', { ids: rows.map((r) => r.id) })
+        .getMany();
+      for (const c of found) certificates.set(c.keyId!, c);
+    }
+    return { items: rows.map((r) => toDto(r, certificates.get(r.id))), total, ...page };
   }
 }

@@ -39,7 +39,7 @@ export class UsersController {
     @Body() dto: RegisterUserDto,
     @CurrentOperator() by: OperatorContext,
   ): Promise<TemporaryPasswordDto> {
-    return this.users.register(dto.username, by);
+    return this.users.register(dto.username, by, { fullName: dto.fullName, email: dto.email });
   }
 
   @Get()

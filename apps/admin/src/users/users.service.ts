@@ -1,5 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { AccountsService, type IssuedTemporaryPassword, type UserSummary } from '@dss/accounts';
+import {
+  AccountsService,
+  type IssuedTemporaryPassword,
+  type UserProfile,
+  type UserSummary,
+} from '@dss/accounts';
 import { KeyPairEntity } from '@dss/persistence';
 import { DataSource } from 'typeorm';
 import { actorOf, type OperatorContext } from '../common/operator-context';
@@ -69,8 +74,12 @@ export class UsersService {
     private readonly ds: DataSource,
   ) {}
 
-  async register(username: string, by: OperatorContext): Promise<TemporaryPasswordDto> {
-    return toCredential(await this.accounts.register(username, actorOf(by)));
+  async register(
+    username: string,
+    by: OperatorContext,
+    profile: UserProfile = {},
+  ): Promise<TemporaryPasswordDto> {
+    return toCredential(await this.accounts.register(username, actorOf(by), profile));
   }
 
   async list(query: ListUsersQueryDto): Promise<UserPageDto> {

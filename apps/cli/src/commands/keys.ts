@@ -38,9 +38,17 @@ export function registerKeys(program: Command, rt: Runtime, mode: Mode): void {
     .command('show')
     .description("print your public key, or a colleague's (GetPublicKey)")
     .argument('[username]', 'whose key (default: yours)')
-    .option('-o, --out <file>', 'write the public key (PEM) to this file');
+    .option('-o, --out <file>', 'write the public key (PEM) to this file')
+    .option(
+      '--certificate',
+      'the X.509 certificate the DSS CA issued for the key, not the bare key',
+    );
   withJson(withConnection(show, mode)).action(
-    async (username: string | undefined, opts: { out?: string }, self: Command) => {
+    async (
+      username: string | undefined,
+      opts: { out?: string; certificate?: boolean },
+      self: Command,
+    ) => {
       const session = await rt.session(self);
       const key = await session
         .run((c) => c.getPublicKey(username))
@@ -54,9 +62,18 @@ export function registerKeys(program: Command, rt: Runtime, mode: Mode): void {
           }
           throw err;
         });
+      if (opts.certificate === true && key.certificate === undefined) {
+        throw new CliError(
+          'no_certificate',
+          'this key pair has no certificate (the server has no CA, or the key predates it)',
+          ExitCode.NotFound,
+        );
+      }
+      const pem = opts.certificate === true ? key.certificate! : key.publicKey;
+      const what = opts.certificate === true ? 'certificate' : 'public key';
       if (opts.out !== undefined) {
         try {
-          await writeFile(opts.out, key.publicKey, { mode: 0o644 });
+          await writeFile(opts.out, pem, { mode: 0o644 });
         } catch (err) {
           throw fileError(err, opts.out, 'write');
         }
@@ -65,8 +82,8 @@ export function registerKeys(program: Command, rt: Runtime, mode: Mode): void {
       rt.output(self).result(
         { ...key, ...(opts.out !== undefined ? { file: opts.out } : {}) },
         opts.out !== undefined
-          ? [`Wrote ${key.username}'s public key to ${opts.out}.`, ...keyLines(key)]
-          : [`${owner} public key (${key.username}):`, ...keyLines(key), key.publicKey.trimEnd()],
+          ? [`Wrote ${key.username}'s ${what} to ${opts.out}.`, ...keyLines(key)]
+          : [`${owner} ${what} (${key.username}):`, ...keyLines(key), pem.trimEnd()],
       );
     },
   );
@@ -109,6 +126,7 @@ Examples:
   dss keys create
   dss keys show                       # your public key (PEM)
   dss keys show alice --out alice.pem # a colleague's, to verify with openssl
+  dss keys show --certificate -o me.crt  # your certificate from the DSS CA
   dss keys delete                     # asks first; --yes for scripts`,
   );
 }

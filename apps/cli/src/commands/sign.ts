@@ -13,6 +13,7 @@ import { type Mode, withConnection, withJson } from '../dss-command';
 import { fileSize, readWholeFile, sha256File } from '../file-input';
 import { formatBytes } from '../progress';
 import { type Runtime } from '../runtime';
+import { signCms } from './sign-cms';
 
 /**
  * Files up to this size are sent whole (`{"document"}`); larger ones are
@@ -35,9 +36,22 @@ export function registerSign(program: Command, rt: Runtime, mode: Mode): void {
     .option('-o, --output <file>', 'where to write the signature (default: FILE.sig)')
     .addOption(
       encodingOption('signature encoding: der (openssl dgst) or p1363 (raw r||s)').default('der'),
+    )
+    .addOption(
+      new Option(
+        '--format <format>',
+        'raw: the bare signature (FILE.sig); cms: a detached CMS with certificate and timestamp (FILE.p7s)',
+      )
+        .choices(['raw', 'cms'])
+        .default('raw'),
     );
   withJson(withConnection(cmd, mode)).action(
-    async (file: string, opts: { output?: string; encoding: SignatureEncoding }, self: Command) => {
+    async (
+      file: string,
+      opts: { output?: string; encoding: SignatureEncoding; format: 'raw' | 'cms' },
+      self: Command,
+    ) => {
+      if (opts.format === 'cms') return signCms(rt, self, file, opts.output);
       const output = opts.output ?? `${file}.sig`;
       if (resolve(output) === resolve(file)) {
         throw usageError('the signature would overwrite the file it signs: choose another -o');
@@ -100,6 +114,7 @@ export function registerSign(program: Command, rt: Runtime, mode: Mode): void {
     `
 Examples:
   dss sign report.pdf                          # writes report.pdf.sig (DER)
-  dss sign image.iso -o image.sig --encoding p1363`,
+  dss sign image.iso -o image.sig --encoding p1363
+  dss sign contract.txt --format cms           # writes contract.txt.p7s (CAdES B-T)`,
   );
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AuditAction, AuditService } from '@dss/audit';
 import { type Clock, CLOCK, DomainError, ErrorCode } from '@dss/common';
 import { KeystoreService } from '@dss/keystore';
+import { PkiService } from '@dss/pki';
 import { isUniqueViolation, KeyPairEntity, TransactionRunner, UserEntity } from '@dss/persistence';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -10,13 +11,14 @@ import { type PublicKeyInfo } from './dto/get-public-key.dto';
 import { assertLoginStillValid, type Caller } from '../caller';
 import { ActiveKeyIndex } from './active-key-index';
 
-function toKeyInfo(row: KeyPairEntity): KeyInfo {
+function toKeyInfo(row: KeyPairEntity, certificate: string | null): KeyInfo {
   return {
     keyId: row.id,
     algorithm: row.algorithm as KeyAlgorithm,
     publicKey: row.publicKey ?? '',
     fingerprint: row.fingerprint,
     createdAt: row.createdAt.toISOString(),
+    ...(certificate ? { certificate } : {}),
   };
 }
 
@@ -29,6 +31,7 @@ export class KeysService {
     private readonly audit: AuditService,
     private readonly keystore: KeystoreService,
     private readonly activeKeys: ActiveKeyIndex,
+    private readonly pki: PkiService,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -70,6 +73,14 @@ export class KeysService {
           activeUserId: caller.userId,
         });
         await m.insert(KeyPairEntity, row);
+        const actor = { type: 'user' as const, name: caller.username };
+        // In the same transaction: no key without its certificate (DESIGN.md §10).
+        const certificate = await this.pki.issueForKey(
+          m,
+          { keyId, userId: caller.userId, publicKeyPem: material.publicKeyPem },
+          { username: caller.username, fullName: user.fullName, email: user.email },
+          actor,
+        );
         await this.audit.append(m, {
           actorType: 'user',
           actor: caller.username,
@@ -82,7 +93,7 @@ export class KeysService {
             fingerprint: material.fingerprint,
           },
         });
-        return toKeyInfo(row);
+        return toKeyInfo(row, certificate);
       });
     } catch (err) {
       if (isUniqueViolation(err))
@@ -109,7 +120,7 @@ export class KeysService {
         ErrorCode.NoKey,
         username ? `${name} has no active key pair` : 'no active key pair',
       );
-    return { username: name, ...toKeyInfo(row) };
+    return { username: name, ...toKeyInfo(row, await this.pki.certificateOfKey(row.id)) };
   }
 
   /**
@@ -137,6 +148,8 @@ export class KeysService {
         },
       );
       await m.update(UserEntity, { id: caller.userId }, { keyCreationBlocked: true });
+      // RFC 5280 §5: the certificate is revoked and a new CRL published in the same transaction.
+      await this.pki.revokeKey(m, row.id, { type: 'user', name: caller.username });
       await this.audit.append(m, {
         actorType: 'user',
         actor: caller.username,

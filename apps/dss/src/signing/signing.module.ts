@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
+import { PkiModule } from '@dss/pki';
 import { KeysModule } from '../keys/keys.module';
 import { SignatureLedger } from './signature-ledger';
 import { SigningController } from './signing.controller';
 import { SigningService } from './signing.service';
 
 @Module({
-  imports: [KeysModule],
+  imports: [KeysModule, PkiModule],
   controllers: [SigningController],
   providers: [SigningService, SignatureLedger],
 })

@@ -1,8 +1,9 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { DomainError, type DssMetrics, ErrorCode, METRICS } from '@dss/common';
+import { type Clock, CLOCK, DomainError, type DssMetrics, ErrorCode, METRICS } from '@dss/common';
 import { DSS_CONFIG, type DssConfig } from '@dss/config';
-import { createHash } from 'node:crypto';
-import { ActiveKeyIndex } from '../keys/active-key-index';
+import { buildDetachedCms, PkiService } from '@dss/pki';
+import { createHash, X509Certificate } from 'node:crypto';
+import { type ActiveKey, ActiveKeyIndex } from '../keys/active-key-index';
 import { type Caller } from '../caller';
 import { type SignatureEncoding, type SignatureResponse, type SignDto } from './dto/sign.dto';
 import { KeyNoLongerActiveError, SignatureLedger } from './signature-ledger';
@@ -24,7 +25,9 @@ export class SigningService {
   constructor(
     private readonly activeKeys: ActiveKeyIndex,
     private readonly ledger: SignatureLedger,
+    private readonly pki: PkiService,
     @Inject(DSS_CONFIG) config: DssConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
     @Optional() @Inject(METRICS) private readonly metrics?: DssMetrics,
   ) {
     this.maxDocumentBytes = config.maxDocumentBytes;
@@ -33,6 +36,10 @@ export class SigningService {
   async sign(caller: Caller, dto: SignDto): Promise<SignatureResponse> {
     if ((dto.document === undefined) === (dto.digest === undefined)) {
       throw new DomainError(ErrorCode.InvalidRequest, 'send exactly one of document and digest');
+    }
+    const format = dto.format ?? 'raw';
+    if (format !== 'raw' && dto.encoding === 'p1363') {
+      throw new DomainError(ErrorCode.InvalidRequest, 'CMS signatures are DER; drop encoding');
     }
     const encoding: SignatureEncoding = dto.encoding ?? 'der';
     let document: Buffer | undefined;
@@ -57,9 +64,12 @@ export class SigningService {
     for (let attempt = 0; attempt < 2; attempt++) {
       const active = await this.activeKeys.get(caller.userId);
       if (!active) break;
-      const signature = document
-        ? active.key.signDocument(document, encoding)
-        : active.key.signDigest(digest, encoding);
+      const signature =
+        format === 'raw'
+          ? document
+            ? active.key.signDocument(document, encoding)
+            : active.key.signDigest(digest, encoding)
+          : await this.cms(active, caller, digest, format);
       try {
         await this.ledger.record({
           userId: caller.userId,
@@ -67,7 +77,7 @@ export class SigningService {
           username: caller.username,
           keyId: active.keyId,
           digest: digest.toString('hex'),
-          encoding,
+          encoding: format === 'raw' ? encoding : format,
           mode: document ? 'document' : 'digest',
         });
       } catch (err) {
@@ -84,8 +94,38 @@ export class SigningService {
         digest: digest.toString('base64url'),
         signature: signature.toString('base64url'),
         encoding,
+        ...(format === 'raw' ? {} : { format }),
       };
     }
     throw new DomainError(ErrorCode.NoKey, 'no active key pair');
+  }
+
+  /**
+   * A detached CMS SignedData over the content whose SHA-256 is `digest`: the key's certificate
+   * and the CA chain, signed attributes, and a signature timestamp (CAdES / PAdES B-T).
+   */
+  private async cms(
+    active: ActiveKey,
+    caller: Caller,
+    digest: Buffer,
+    format: 'cms' | 'pades',
+  ): Promise<Buffer> {
+    const certificate = await this.pki.certificateOfKey(active.keyId);
+    if (certificate === null) {
+      throw new DomainError(
+        ErrorCode.NoCertificate,
+        'this key pair has no certificate (made before the DSS CA); create a new key pair for CMS',
+      );
+    }
+    const { der } = await buildDetachedCms({
+      certificate: new Uint8Array(new X509Certificate(certificate).raw),
+      chain: await this.pki.caChainDer(),
+      contentDigest: digest,
+      signingTime: format === 'cms' ? new Date(this.clock.now()) : undefined,
+      sign: (data) => active.key.signDocument(data, 'der'),
+      timestamp: (signatureDigest) =>
+        this.pki.signatureTimestamp(signatureDigest, { type: 'user', name: caller.username }),
+    });
+    return der;
   }
 }

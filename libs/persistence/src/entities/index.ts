@@ -1,9 +1,12 @@
 import { AuditChainHeadEntity } from './audit-chain-head.entity';
 import { AuditEventEntity } from './audit-event.entity';
 import { CustodyCheckEntity } from './custody-check.entity';
+import { CertificateEntity } from './certificate.entity';
+import { CrlEntity } from './crl.entity';
 import { KeyPairEntity } from './key-pair.entity';
 import { OperatorSessionEntity } from './operator-session.entity';
 import { OperatorEntity } from './operator.entity';
+import { PkiKeyEntity } from './pki-key.entity';
 import { UserEntity } from './user.entity';
 
 export {
@@ -13,7 +16,10 @@ export {
 } from './audit-chain-head.entity';
 export { type AuditActorType, AuditEventEntity } from './audit-event.entity';
 export { CustodyCheckEntity, KEK_CHECK_NAME } from './custody-check.entity';
+export { type CertificateKind, CertificateEntity } from './certificate.entity';
+export { CrlEntity } from './crl.entity';
 export { KeyPairEntity } from './key-pair.entity';
+export { type PkiKeyName, PkiKeyEntity } from './pki-key.entity';
 export { type OperatorSessionKind, OperatorSessionEntity } from './operator-session.entity';
 export { type OperatorRole, OperatorEntity } from './operator.entity';
 export { UserEntity } from './user.entity';
@@ -27,4 +33,7 @@ export const ENTITIES = [
   OperatorEntity,
   OperatorSessionEntity,
   CustodyCheckEntity,
+  PkiKeyEntity,
+  CertificateEntity,
+  CrlEntity,
 ] as const;

@@ -43,6 +43,14 @@ export class UserEntity {
   @Column({ name: 'key_creation_blocked', type: 'boolean', default: false })
   keyCreationBlocked!: boolean;
 
+  /** Optional: the CN of the user's certificates (else the username). */
+  @Column({ name: 'full_name', type: 'varchar', length: 128, nullable: true })
+  fullName!: string | null;
+
+  /** Optional: the e-mail address in the subjectAltName of the user's certificates. */
+  @Column({ type: 'varchar', length: 254, nullable: true })
+  email!: string | null;
+
   @Column({ name: 'created_at', type: 'datetime', precision: 3 })
   createdAt!: Date;
 

@@ -26,6 +26,29 @@ export class ListKeysQueryDto extends PageQueryDto {
   fingerprint?: string;
 }
 
+/** The X.509 certificate the DSS CA issued for a key pair (RFC 5280), as the inventory shows it. */
+export class KeyCertificateDto {
+  @ApiProperty({ type: String, description: 'Serial number, lowercase hex (128 random bits)' })
+  serial!: string;
+
+  @ApiProperty({ type: String, example: 'O=Example Org, CN=Alice Martin' })
+  subject!: string;
+
+  @ApiProperty({ type: String, format: 'date-time' })
+  notBefore!: string;
+
+  @ApiProperty({ type: String, format: 'date-time' })
+  notAfter!: string;
+
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'When the certificate was revoked (on the CRL from then on); null while valid',
+  })
+  revokedAt!: string | null;
+}
+
 export class KeyDto {
   @ApiProperty({ type: String, example: 'alice' })
   username!: string;
@@ -57,6 +80,13 @@ export class KeyDto {
     description: 'Id of the master key wrapping the private key; null once deleted',
   })
   kekId!: string | null;
+
+  @ApiProperty({
+    type: KeyCertificateDto,
+    nullable: true,
+    description: 'The key pair’s certificate; null for key pairs made before the DSS CA',
+  })
+  certificate!: KeyCertificateDto | null;
 }
 
 export class KeyPageDto extends PageMetaDto {

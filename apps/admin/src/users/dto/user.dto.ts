@@ -16,6 +16,26 @@ export class RegisterUserDto {
   @IsString()
   @Length(1, 128)
   username!: string;
+
+  @ApiPropertyOptional({
+    type: String,
+    example: 'Alice Martin',
+    description: "Full name: the CN of the user's certificates (else the username)",
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 128)
+  fullName?: string;
+
+  @ApiPropertyOptional({
+    type: String,
+    example: 'alice@example.org',
+    description: "E-mail address in the subjectAltName of the user's certificates",
+  })
+  @IsOptional()
+  @IsString()
+  @Length(3, 254)
+  email?: string;
 }
 
 export class ListUsersQueryDto extends PageQueryDto {

@@ -135,8 +135,12 @@ export class AdminApi {
     return this.request('GET', `/api/users/${segment(username)}`);
   }
 
-  registerUser(username: string): Promise<TemporaryPassword> {
-    return this.request('POST', '/api/users', { username });
+  /** `fullName` and `email` (optional) go into the user's certificates. */
+  registerUser(
+    username: string,
+    profile: { fullName?: string; email?: string } = {},
+  ): Promise<TemporaryPassword> {
+    return this.request('POST', '/api/users', { username, ...profile });
   }
 
   resetPassword(username: string): Promise<TemporaryPassword> {

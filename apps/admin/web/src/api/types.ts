@@ -91,6 +91,17 @@ export interface KeyPair {
   deletedAt: string | null;
   status: KeyStatus;
   kekId: string | null;
+  /** The X.509 certificate the DSS CA issued for the pair; null for pairs made before it. */
+  certificate: KeyCertificate | null;
+}
+
+export interface KeyCertificate {
+  serial: string;
+  subject: string;
+  notBefore: string;
+  notAfter: string;
+  /** On the CRL from this time; null while valid. */
+  revokedAt: string | null;
 }
 
 export type ActorType = 'user' | 'operator' | 'system';

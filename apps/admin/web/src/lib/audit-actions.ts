@@ -17,6 +17,17 @@ export const AUDIT_ACTION_GROUPS: readonly ActionGroup[] = [
     ],
   },
   {
+    label: 'Certificates and timestamps',
+    actions: [
+      { value: 'pki.ca_created', label: 'Certificate authority created' },
+      { value: 'pki.ca_certificate_imported', label: 'CA certificate imported' },
+      { value: 'pki.certificate_issued', label: 'Certificate issued' },
+      { value: 'pki.certificate_revoked', label: 'Certificate revoked' },
+      { value: 'pki.crl_issued', label: 'CRL issued' },
+      { value: 'pki.timestamp_issued', label: 'Timestamp issued' },
+    ],
+  },
+  {
     label: 'User accounts',
     actions: [
       { value: 'user.registered', label: 'User registered' },

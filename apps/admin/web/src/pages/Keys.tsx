@@ -103,13 +103,14 @@ export function Keys({ search }: { search: string }) {
                   <th scope="col">Fingerprint (SHA-256)</th>
                   <th scope="col">Created</th>
                   <th scope="col">Deleted</th>
+                  <th scope="col">Certificate</th>
                   <th scope="col">Key id / algorithm</th>
                 </tr>
               </thead>
               <tbody>
                 {data.items.length === 0 && (
                   <tr>
-                    <td colSpan={6} className="empty">
+                    <td colSpan={7} className="empty">
                       No key pairs match these filters.
                     </td>
                   </tr>
@@ -127,6 +128,24 @@ export function Keys({ search }: { search: string }) {
                     </td>
                     <td data-label="Created">{formatDateTime(key.createdAt)}</td>
                     <td data-label="Deleted">{formatDateTime(key.deletedAt)}</td>
+                    <td data-label="Certificate">
+                      {key.certificate ? (
+                        <>
+                          <code className="key-id">{key.certificate.serial}</code>
+                          <span className="cell-note">
+                            valid {formatDateTime(key.certificate.notBefore)} –{' '}
+                            {formatDateTime(key.certificate.notAfter)}
+                          </span>
+                          {key.certificate.revokedAt && (
+                            <span className="cell-note">
+                              revoked {formatDateTime(key.certificate.revokedAt)}
+                            </span>
+                          )}
+                        </>
+                      ) : (
+                        '—'
+                      )}
+                    </td>
                     <td data-label="Key id">
                       <code className="key-id">{key.keyId}</code>
                       <span className="cell-note">{key.algorithm}</span>

@@ -278,6 +278,8 @@ function UserRow({
 function RegisterUser({ onRegistered }: { onRegistered: (issued: Issued) => void }) {
   const { api } = useApp();
   const [username, setUsername] = useState('');
+  const [fullName, setFullName] = useState('');
+  const [email, setEmail] = useState('');
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
 
@@ -286,8 +288,13 @@ function RegisterUser({ onRegistered }: { onRegistered: (issued: Issued) => void
     setBusy(true);
     setError(undefined);
     try {
-      const issued = await api.registerUser(username.trim().toLowerCase());
+      const issued = await api.registerUser(username.trim().toLowerCase(), {
+        ...(fullName.trim() ? { fullName: fullName.trim() } : {}),
+        ...(email.trim() ? { email: email.trim() } : {}),
+      });
       setUsername('');
+      setFullName('');
+      setEmail('');
       onRegistered(issued);
     } catch (err) {
       setError(describeError(err));
@@ -314,13 +321,37 @@ function RegisterUser({ onRegistered }: { onRegistered: (issued: Issued) => void
             onChange={(e) => setUsername(e.target.value)}
           />
         </div>
+        <div className="field">
+          <label htmlFor="new-full-name">Full name (optional)</label>
+          <input
+            id="new-full-name"
+            name="fullName"
+            autoComplete="off"
+            maxLength={128}
+            value={fullName}
+            onChange={(e) => setFullName(e.target.value)}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="new-email">E-mail (optional)</label>
+          <input
+            id="new-email"
+            name="email"
+            type="email"
+            autoComplete="off"
+            maxLength={254}
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+          />
+        </div>
         <button type="submit" className="button button-primary" disabled={busy}>
           {busy ? 'Registering…' : 'Register'}
         </button>
       </form>
       <p id="new-username-hint" className="hint">
         3–64 characters: letters a–z, digits and . _ - (stored in lower case). The user gets a
-        temporary password, shown here once, and must choose their own at first login.
+        temporary password, shown here once, and must choose their own at first login. The full name
+        and e-mail address, if given, appear in the user's signing certificates.
       </p>
       <ErrorMessage>{error}</ErrorMessage>
     </section>

@@ -16,4 +16,6 @@ export interface KeyInfo {
   publicKey: string;
   fingerprint: string;
   createdAt: string;
+  /** The key's X.509 certificate from the DSS CA (PEM); absent for keys made before the CA. */
+  certificate?: string;
 }

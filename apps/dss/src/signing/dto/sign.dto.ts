@@ -3,6 +3,13 @@ import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
 const B64U = /^[A-Za-z0-9_-]*$/;
 export const SIGNATURE_ENCODINGS = ['der', 'p1363'] as const;
 export type SignatureEncoding = (typeof SIGNATURE_ENCODINGS)[number];
+/**
+ * `raw`: the bare ECDSA signature (the default); `cms`: a detached CMS SignedData, CAdES
+ * baseline B-T (ETSI EN 319 122-1); `pades`: the same for a PDF signature dictionary, without
+ * the signing-time attribute (ETSI EN 319 142-1 §5.2.2: the PDF's /M holds the claimed time).
+ */
+export const SIGNATURE_FORMATS = ['raw', 'cms', 'pades'] as const;
+export type SignatureFormat = (typeof SIGNATURE_FORMATS)[number];
 
 /** PROTOCOL.md §4 `POST /v1/signatures`: exactly one of `document` or `digest` (checked in the service). */
 export class SignDto {
@@ -19,6 +26,10 @@ export class SignDto {
   @IsOptional()
   @IsIn(SIGNATURE_ENCODINGS)
   encoding?: SignatureEncoding;
+
+  @IsOptional()
+  @IsIn(SIGNATURE_FORMATS)
+  format?: SignatureFormat;
 }
 
 export interface SignatureResponse {
@@ -27,9 +38,11 @@ export interface SignatureResponse {
   digest: string;
   signature: string;
   encoding: SignatureEncoding;
+  /** Present when a format other than `raw` was asked for; `signature` is then the DER CMS. */
+  format?: SignatureFormat;
 }
 
-const SIGN_FIELDS: ReadonlySet<string> = new Set(['document', 'digest', 'encoding']);
+const SIGN_FIELDS: ReadonlySet<string> = new Set(['document', 'digest', 'encoding', 'format']);
 
 /**
  * True when `body` is a SignDto that the validation pipe would pass unchanged: only known
@@ -41,6 +54,8 @@ export function isWellFormedSignDto(body: object): body is SignDto {
     if (!SIGN_FIELDS.has(field) || value === undefined) return false;
     if (field === 'encoding') {
       if (!(SIGNATURE_ENCODINGS as readonly unknown[]).includes(value)) return false;
+    } else if (field === 'format') {
+      if (!(SIGNATURE_FORMATS as readonly unknown[]).includes(value)) return false;
     } else if (typeof value !== 'string' || !B64U.test(value)) return false;
   }
   return true;

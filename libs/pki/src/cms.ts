@@ -1,0 +1,192 @@
+import * as asn1js from 'asn1js';
+import { createHash } from 'node:crypto';
+import * as pkijs from 'pkijs';
+import { OID } from './oids';
+
+/** Signs `data` (the DER of the signed attributes) with ECDSA P-256 / SHA-256; DER signature. */
+export type AttributeSigner = (data: Buffer) => Buffer | Promise<Buffer>;
+
+function sha256(data: Uint8Array): Buffer {
+  return createHash('sha256').update(data).digest();
+}
+
+function toArrayBuffer(data: Uint8Array): ArrayBuffer {
+  return data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
+}
+
+/** Parses a DER certificate for pkijs. */
+export function pkijsCertificate(der: Uint8Array): pkijs.Certificate {
+  return pkijs.Certificate.fromBER(toArrayBuffer(der));
+}
+
+/**
+ * RFC 5035 §3 SigningCertificateV2 naming `cert` by its SHA-256 hash (the default hashAlgorithm,
+ * so omitted) and issuer/serial: binds the signature to this certificate (ETSI EN 319 122-1
+ * §5.2.2.3, RFC 3161 §2.4.2 ESS for tokens).
+ */
+export function signingCertificateV2(cert: pkijs.Certificate, der: Uint8Array): asn1js.Sequence {
+  const issuerSerial = new asn1js.Sequence({
+    value: [
+      new pkijs.GeneralNames({
+        names: [new pkijs.GeneralName({ type: 4, value: cert.issuer })],
+      }).toSchema(),
+      cert.serialNumber,
+    ],
+  });
+  const essCertIdV2 = new asn1js.Sequence({
+    value: [new asn1js.OctetString({ valueHex: toArrayBuffer(sha256(der)) }), issuerSerial],
+  });
+  return new asn1js.Sequence({ value: [new asn1js.Sequence({ value: [essCertIdV2] })] });
+}
+
+/** X.690 §11.6: the elements of a DER SET OF are sorted by their encodings. */
+function derSetOrder(attributes: pkijs.Attribute[]): pkijs.Attribute[] {
+  const encoded = attributes.map((a) => ({ a, der: Buffer.from(a.toSchema().toBER(false)) }));
+  encoded.sort((x, y) => {
+    const n = Math.max(x.der.length, y.der.length);
+    for (let i = 0; i < n; i++) {
+      const d = (x.der[i] ?? 0) - (y.der[i] ?? 0);
+      if (d !== 0) return d;
+    }
+    return 0;
+  });
+  return encoded.map((e) => e.a);
+}
+
+/** What a CMS signer info is made from. */
+export interface SignerInput {
+  /** The signer's certificate (DER). */
+  certificate: Uint8Array;
+  /** Certificates to carry for the chain (DER), nearest issuer first. */
+  chain: Uint8Array[];
+  /** SHA-256 of the content (RFC 5652 §11.2 message-digest). */
+  contentDigest: Buffer;
+  /** RFC 5652 §5.2 eContentType. */
+  contentType: string;
+  /** RFC 5652 §11.3 signing-time; omitted when undefined (PAdES B-B forbids it, ETSI EN 319 142-1 §5.2.2). */
+  signingTime?: Date;
+  sign: AttributeSigner;
+}
+
+/** The signer info with its signature value, before any unsigned attribute is added. */
+export interface SignedParts {
+  signerInfo: pkijs.SignerInfo;
+  certificates: pkijs.Certificate[];
+  signature: Buffer;
+}
+
+/**
+ * RFC 5652 §5.3–§5.4: a signer info with the signed attributes content-type, message-digest,
+ * signing-certificate-v2 (and signing-time when asked), signed over their DER SET OF encoding.
+ */
+export async function signAttributes(input: SignerInput): Promise<SignedParts> {
+  const cert = pkijsCertificate(input.certificate);
+  const attributes = [
+    new pkijs.Attribute({
+      type: OID.contentType,
+      values: [new asn1js.ObjectIdentifier({ value: input.contentType })],
+    }),
+    new pkijs.Attribute({
+      type: OID.messageDigest,
+      values: [new asn1js.OctetString({ valueHex: toArrayBuffer(input.contentDigest) })],
+    }),
+    new pkijs.Attribute({
+      type: OID.signingCertificateV2,
+      values: [signingCertificateV2(cert, input.certificate)],
+    }),
+  ];
+  if (input.signingTime) {
+    attributes.push(
+      new pkijs.Attribute({
+        type: OID.signingTime,
+        values: [new asn1js.UTCTime({ valueDate: input.signingTime })],
+      }),
+    );
+  }
+  const signedAttrs = new pkijs.SignedAndUnsignedAttributes({
+    type: 0,
+    attributes: derSetOrder(attributes),
+  });
+  // §5.4: the signature is over the EXPLICIT SET OF encoding, not the [0] IMPLICIT one.
+  const toBeSigned = Buffer.from(signedAttrs.toSchema().toBER(false));
+  toBeSigned[0] = 0x31;
+  const signature = await input.sign(toBeSigned);
+  const signerInfo = new pkijs.SignerInfo({
+    version: 1,
+    sid: new pkijs.IssuerAndSerialNumber({ issuer: cert.issuer, serialNumber: cert.serialNumber }),
+    digestAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: OID.sha256 }),
+    signedAttrs,
+    signatureAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: OID.ecdsaWithSha256 }),
+    signature: new asn1js.OctetString({ valueHex: toArrayBuffer(signature) }),
+  });
+  return {
+    signerInfo,
+    certificates: [cert, ...input.chain.map((c) => pkijsCertificate(c))],
+    signature,
+  };
+}
+
+/** Wraps one signer info in a ContentInfo of SignedData (RFC 5652 §3, §5.1); detached unless `content`. */
+export function signedDataContentInfo(args: {
+  parts: SignedParts;
+  contentType: string;
+  content?: Buffer;
+  includeCertificates: boolean;
+}): Buffer {
+  const signedData = new pkijs.SignedData({
+    // §5.1: version 3 when eContentType is not id-data, else 1.
+    version: args.contentType === OID.data ? 1 : 3,
+    digestAlgorithms: [new pkijs.AlgorithmIdentifier({ algorithmId: OID.sha256 })],
+    encapContentInfo: new pkijs.EncapsulatedContentInfo({
+      eContentType: args.contentType,
+      ...(args.content
+        ? { eContent: new asn1js.OctetString({ valueHex: toArrayBuffer(args.content) }) }
+        : {}),
+    }),
+    signerInfos: [args.parts.signerInfo],
+    ...(args.includeCertificates ? { certificates: args.parts.certificates } : {}),
+  });
+  const contentInfo = new pkijs.ContentInfo({
+    contentType: OID.signedData,
+    content: signedData.toSchema(true),
+  });
+  return Buffer.from(contentInfo.toSchema().toBER(false));
+}
+
+/**
+ * CAdES baseline B-T (ETSI EN 319 122-1 §5.3): the signature-time-stamp unsigned attribute,
+ * holding a time-stamp token (a DER ContentInfo) over the signature value.
+ */
+export function addSignatureTimestamp(parts: SignedParts, tokenDer: Buffer): void {
+  const token = asn1js.fromBER(toArrayBuffer(tokenDer));
+  if (token.offset === -1) throw new TypeError('cms: the time-stamp token is not DER');
+  parts.signerInfo.unsignedAttrs = new pkijs.SignedAndUnsignedAttributes({
+    type: 1,
+    attributes: [
+      new pkijs.Attribute({ type: OID.signatureTimeStampToken, values: [token.result] }),
+    ],
+  });
+}
+
+/** What {@link buildDetachedCms} needs: the signer, and where its timestamp comes from. */
+export interface DetachedCmsInput extends Omit<SignerInput, 'contentType'> {
+  /** Returns an RFC 3161 token (DER ContentInfo) whose imprint is SHA-256 of the given signature. */
+  timestamp?: (signatureDigest: Buffer) => Promise<Buffer>;
+}
+
+/**
+ * A detached CMS SignedData over content of type id-data (RFC 5652), CAdES B-T when `timestamp`
+ * is given. Returns the DER ContentInfo (a `.p7s` file) and the signature value.
+ */
+export async function buildDetachedCms(
+  input: DetachedCmsInput,
+): Promise<{ der: Buffer; signature: Buffer }> {
+  const parts = await signAttributes({ ...input, contentType: OID.data });
+  if (input.timestamp) {
+    addSignatureTimestamp(parts, await input.timestamp(sha256(parts.signature)));
+  }
+  return {
+    der: signedDataContentInfo({ parts, contentType: OID.data, includeCertificates: true }),
+    signature: parts.signature,
+  };
+}

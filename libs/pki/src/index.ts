@@ -1,0 +1,6 @@
+export * from './authority';
+export * from './cms';
+export * from './oids';
+export * from './timestamp';
+export * from './pki.module';
+export * from './pki.service';
