@@ -10,6 +10,7 @@ import { createTestDatabase, type TestDatabase } from '../../../test/support/dat
 import { type Actor } from './account.types';
 import { AccountsModule } from './accounts.module';
 import { AccountsService } from './accounts.service';
+import { CredentialCore } from './credential-core';
 import { PasswordHasher } from './password-hasher';
 import { TEMPORARY_PASSWORD_PATTERN } from './temporary-password';
 
@@ -29,6 +30,8 @@ async function domainError(work: Promise<unknown>): Promise<DomainError> {
 }
 
 describe('AccountsService (integration)', () => {
+  const newAccounts = (h: PasswordHasher, c: DssConfig): AccountsService =>
+    new AccountsService(ds, runner, audit, new CredentialCore(ds, runner, audit, h, clock, c), clock);
   let db: TestDatabase;
   let ds: DataSource;
   let runner: TransactionRunner;
@@ -49,7 +52,7 @@ describe('AccountsService (integration)', () => {
       { DSS_LOGIN_MAX_FAILURES: '3', DSS_LOGIN_LOCKOUT_SECONDS: '60', DSS_BCRYPT_COST: '10' },
       db.dataDir,
     );
-    accounts = new AccountsService(ds, runner, audit, hasher, clock, config);
+    accounts = newAccounts(hasher, config);
     accounts.onModuleInit();
   });
 
@@ -226,7 +229,7 @@ describe('AccountsService (integration)', () => {
         expect.objectContaining({
           actor: 'nobody.here',
           subject: null,
-          details: expect.objectContaining({ reason: 'unknown_user' }),
+          details: expect.objectContaining({ reason: 'unknown_account' }),
         }),
         expect.objectContaining({
           subject: 'victim.two',
@@ -287,6 +290,8 @@ describe('AccountsService (integration)', () => {
         action: AuditAction.AccountLocked,
         subject: 'locked.user',
         details: {
+          scope: 'client',
+          client: 'c',
           lockSeconds: 60,
           lockedUntil: new Date(clock.now() + 60_000).toISOString(),
           failedLogins: 3,
@@ -371,9 +376,10 @@ describe('AccountsService (integration)', () => {
     });
 
     it('counts concurrent failures exactly (no lost updates)', async () => {
-      const patient = new AccountsService(ds, runner, audit, hasher, clock, {
+      const patient = newAccounts(hasher, {
         ...config,
         loginMaxFailures: 100,
+        loginAccountMaxFailures: 100,
       });
       await activeUser('busy.user');
       await Promise.allSettled(
@@ -386,7 +392,7 @@ describe('AccountsService (integration)', () => {
       await activeUser('rehash.user');
       const stronger = new PasswordHasher(randomBytes(32), 11);
       jest.spyOn(stronger, 'verify').mockResolvedValue(true);
-      const upgraded = new AccountsService(ds, runner, audit, stronger, clock, config);
+      const upgraded = newAccounts(stronger, config);
       await upgraded.authenticate('rehash.user', NEW_PASSWORD, 'c');
       const [{ password_hash }] = await ds.query<{ password_hash: string }[]>(
         "SELECT password_hash FROM users WHERE username = 'rehash.user'",

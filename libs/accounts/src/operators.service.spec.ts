@@ -3,7 +3,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AuditService } from '@dss/audit';
 import { DomainError, ErrorCode, ManualClock } from '@dss/common';
-import { loadConfig } from '@dss/config';
+import { type DssConfig, loadConfig } from '@dss/config';
 import {
   AuditEventEntity,
   OperatorSessionEntity,
@@ -13,6 +13,7 @@ import {
 import { type DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
 import { type Actor } from './account.types';
+import { CredentialCore } from './credential-core';
 import { OperatorsService } from './operators.service';
 import { PasswordHasher } from './password-hasher';
 import { TEMPORARY_PASSWORD_PATTERN } from './temporary-password';
@@ -36,13 +37,15 @@ describe('OperatorsService (integration)', () => {
   let clock: ManualClock;
   let audit: AuditService;
   let hasher: PasswordHasher;
+  const withCore = (d: DataSource, a: AuditService, config: DssConfig): OperatorsService => {
+    const runner = new TransactionRunner(d);
+    const core = new CredentialCore(d, runner, a, hasher, clock, config);
+    return new OperatorsService(d, runner, a, hasher, core, clock, config);
+  };
   const make = (env: Record<string, string> = {}) =>
-    new OperatorsService(
+    withCore(
       ds,
-      new TransactionRunner(ds),
       audit,
-      hasher,
-      clock,
       loadConfig(
         {
           DSS_DATA_DIR: db.dataDir,
@@ -196,12 +199,9 @@ describe('OperatorsService (integration)', () => {
       dataDir: other.dataDir,
     });
     try {
-      const operators = new OperatorsService(
+      const operators = withCore(
         otherDs,
-        new TransactionRunner(otherDs),
         new AuditService(new TransactionRunner(otherDs), clock),
-        hasher,
-        clock,
         loadConfig(
           { DSS_DATA_DIR: other.dataDir, DSS_ADMIN_BOOTSTRAP_PASSWORD: 'from the environment 1' },
           other.dataDir,

@@ -1,6 +1,7 @@
 import { AuditChainHeadEntity } from './audit-chain-head.entity';
 import { AuditEventEntity } from './audit-event.entity';
 import { KeyPairEntity } from './key-pair.entity';
+import { LoginFailureEntity } from './login-failure.entity';
 import { OperatorSessionEntity } from './operator-session.entity';
 import { OperatorEntity } from './operator.entity';
 import { UserEntity } from './user.entity';
@@ -12,6 +13,7 @@ export {
 } from './audit-chain-head.entity';
 export { type AuditActorType, AuditEventEntity } from './audit-event.entity';
 export { KeyPairEntity } from './key-pair.entity';
+export { ACCOUNT_WIDE_CLIENT, LoginFailureEntity } from './login-failure.entity';
 export { type OperatorSessionKind, OperatorSessionEntity } from './operator-session.entity';
 export { type OperatorRole, OperatorEntity } from './operator.entity';
 export { UserEntity } from './user.entity';
@@ -24,4 +26,5 @@ export const ENTITIES = [
   AuditChainHeadEntity,
   OperatorEntity,
   OperatorSessionEntity,
+  LoginFailureEntity,
 ] as const;
