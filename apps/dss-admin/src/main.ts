@@ -180,6 +180,7 @@ function buildProgram(): Command {
   for (const [name, description, verb] of [
     ['disable', 'stop a user from logging in', 'Disabled'],
     ['enable', 'let a disabled or locked user log in again', 'Enabled'],
+    ['unlock', 'end every login lock of a user, from every address', 'Unlocked'],
     [
       'allow-new-key',
       'let a user who deleted their key pair create a new one',
@@ -193,8 +194,7 @@ function buildProgram(): Command {
       .addOption(json())
       .action((username: string, opts: JsonFlag) =>
         withServices(async (s) => {
-          const method =
-            name === 'disable' ? 'disable' : name === 'enable' ? 'enable' : 'allowNewKey';
+          const method = name === 'allow-new-key' ? 'allowNewKey' : name;
           await s.accounts[method](username, ACTOR);
           const u = await s.accounts.get(username);
           print(
@@ -290,6 +290,7 @@ function buildProgram(): Command {
   for (const [name, description, verb] of [
     ['disable', 'stop an operator from logging in and end their sessions', 'Disabled'],
     ['enable', 'let a disabled or locked operator log in again', 'Enabled'],
+    ['unlock', 'end every login lock of an operator, from every address', 'Unlocked'],
   ] as const) {
     operators
       .command(name)

@@ -31,7 +31,13 @@ async function domainError(work: Promise<unknown>): Promise<DomainError> {
 
 describe('AccountsService (integration)', () => {
   const newAccounts = (h: PasswordHasher, c: DssConfig): AccountsService =>
-    new AccountsService(ds, runner, audit, new CredentialCore(ds, runner, audit, h, clock, c), clock);
+    new AccountsService(
+      ds,
+      runner,
+      audit,
+      new CredentialCore(ds, runner, audit, h, clock, c),
+      clock,
+    );
   let db: TestDatabase;
   let ds: DataSource;
   let runner: TransactionRunner;

@@ -159,8 +159,12 @@ export class AccountsService implements OnModuleInit {
    * @throws DomainError `not_found`
    */
   async resetPassword(username: string, actor: Actor): Promise<IssuedTemporaryPassword> {
-    const { record, temporaryPassword, temporaryPasswordExpiresAt } =
-      await this.core.resetPassword(this.policy, username, actor, notFound);
+    const { record, temporaryPassword, temporaryPasswordExpiresAt } = await this.core.resetPassword(
+      this.policy,
+      username,
+      actor,
+      notFound,
+    );
     return { username: record.username, temporaryPassword, temporaryPasswordExpiresAt };
   }
 
@@ -279,7 +283,11 @@ export class AccountsService implements OnModuleInit {
     client: string,
   ): Promise<AuthenticatedUser> {
     const user = await this.core.authenticate(this.policy, username, password, client);
-    return { userId: user.id, username: user.username, mustChangePassword: user.mustChangePassword };
+    return {
+      userId: user.id,
+      username: user.username,
+      mustChangePassword: user.mustChangePassword,
+    };
   }
 
   /**
@@ -292,7 +300,7 @@ export class AccountsService implements OnModuleInit {
     userId: number,
     currentPassword: string,
     newPassword: string,
-    client = 'session',
+    client = 'unknown',
   ): Promise<void> {
     await this.core.changePassword(this.policy, userId, currentPassword, newPassword, client);
   }

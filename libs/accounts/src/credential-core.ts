@@ -32,10 +32,7 @@ import { isValidUsername, normalizeUsername } from './username';
 
 /** Why a login failed: for the audit trail only, never for the wire. */
 export type LoginFailureReason =
-  | 'wrong_password'
-  | 'unknown_account'
-  | 'disabled'
-  | 'expired_temporary';
+  'wrong_password' | 'unknown_account' | 'disabled' | 'expired_temporary';
 
 /** The columns of an account row the credential flows read. */
 export interface CredentialRecord {
@@ -62,7 +59,11 @@ export interface CredentialPatch {
 export interface CredentialStore<R extends CredentialRecord> {
   find(where: { username: string } | { id: number }): Promise<R | null>;
   lock(m: EntityManager, where: { username: string } | { id: number }): Promise<R | null>;
-  update(m: EntityManager, where: { username: string } | { id: number }, patch: CredentialPatch): Promise<void>;
+  update(
+    m: EntityManager,
+    where: { username: string } | { id: number },
+    patch: CredentialPatch,
+  ): Promise<void>;
 }
 
 /** The audit actions of a kind of account. */
@@ -203,7 +204,7 @@ interface PasswordCheck {
   verified: boolean;
   /** The password in the form it is hashed (normalised; canonical while temporary). */
   candidate: string;
-  /** A new hash to store: a higher cost, or the normalised form of a pre-normalisation hash. */
+  /** A new hash to store, at the configured cost. */
   rehash?: string;
 }
 
@@ -274,7 +275,11 @@ export class CredentialCore {
         const reason: LoginFailureReason | null =
           !fresh || !found
             ? 'unknown_account'
-            : failureReason(fresh, check.verified && fresh.passwordHash === found.passwordHash, now);
+            : failureReason(
+                fresh,
+                check.verified && fresh.passwordHash === found.passwordHash,
+                now,
+              );
         if (reason !== null || !fresh) {
           await this.auditFailure(m, policy, name, reservation, reason ?? 'unknown_account', {
             client: truncate(client, MAX_AUDITED_CLIENT_CHARS),
@@ -282,11 +287,15 @@ export class CredentialCore {
           return null;
         }
         const state = await this.lockout.succeeded(m, key);
-        await policy.store.update(m, { id: fresh.id }, {
-          ...this.mirrorOf(state),
-          ...(check.rehash !== undefined ? { passwordHash: check.rehash } : {}),
-          updatedAt: new Date(now),
-        });
+        await policy.store.update(
+          m,
+          { id: fresh.id },
+          {
+            ...this.mirrorOf(state),
+            ...(check.rehash !== undefined ? { passwordHash: check.rehash } : {}),
+            updatedAt: new Date(now),
+          },
+        );
         await policy.onLogin(m, fresh, new Date(now));
         await this.audit.append(m, {
           actorType: policy.kind,
@@ -366,12 +375,16 @@ export class CredentialCore {
         throw invalidCredentials();
       }
       const now = new Date(this.clock.now());
-      await policy.store.update(m, { id: fresh.id }, {
-        passwordHash,
-        mustChangePassword: false,
-        tempPasswordExpiresAt: null,
-        updatedAt: now,
-      });
+      await policy.store.update(
+        m,
+        { id: fresh.id },
+        {
+          passwordHash,
+          mustChangePassword: false,
+          tempPasswordExpiresAt: null,
+          updatedAt: now,
+        },
+      );
       const endedSessions = await policy.endSessions(m, fresh, now);
       await this.audit.append(m, {
         actorType: policy.kind,
@@ -407,12 +420,16 @@ export class CredentialCore {
       const now = new Date(this.clock.now());
       const expiresAt = issued.expiresAt;
       const cleared = await this.clearLockout(m, policy, name, now);
-      await policy.store.update(m, { id: record.id }, {
-        passwordHash: issued.passwordHash,
-        mustChangePassword: true,
-        tempPasswordExpiresAt: expiresAt,
-        updatedAt: now,
-      });
+      await policy.store.update(
+        m,
+        { id: record.id },
+        {
+          passwordHash: issued.passwordHash,
+          mustChangePassword: true,
+          tempPasswordExpiresAt: expiresAt,
+          updatedAt: now,
+        },
+      );
       const revokedSessions = await policy.endSessions(m, record, now);
       await this.audit.append(m, {
         actorType: actor.type,
@@ -479,7 +496,11 @@ export class CredentialCore {
     now: Date,
   ): Promise<number> {
     const rows = await this.lockout.clear(m, policy.kind, name);
-    await policy.store.update(m, { username: name }, { failedLogins: 0, lockedUntil: null, updatedAt: now });
+    await policy.store.update(
+      m,
+      { username: name },
+      { failedLogins: 0, lockedUntil: null, updatedAt: now },
+    );
     return rows;
   }
 
@@ -497,7 +518,9 @@ export class CredentialCore {
     const valid = isValidUsername(key.account);
     const result = await this.lockout.reserve(key, (m, state) =>
       // Shown on the account row, when there is one (an unknown name updates nothing).
-      valid ? policy.store.update(m, { username: key.account }, this.mirrorOf(state)) : Promise.resolve(),
+      valid
+        ? policy.store.update(m, { username: key.account }, this.mirrorOf(state))
+        : Promise.resolve(),
     );
     if (!result.reserved) {
       this.metrics.attempt(policy.kind, 'locked');
@@ -511,7 +534,11 @@ export class CredentialCore {
    * database or bcrypt-queue error), the reserved failure is handed back, so an outage never
    * locks anyone out.
    */
-  private async settled<T>(key: LockoutKey, reservation: Reservation, work: () => Promise<T>): Promise<T> {
+  private async settled<T>(
+    key: LockoutKey,
+    reservation: Reservation,
+    work: () => Promise<T>,
+  ): Promise<T> {
     try {
       return await work();
     } catch (err) {
@@ -522,39 +549,32 @@ export class CredentialCore {
 
   /**
    * Checks `password` against the account (or a dummy hash when there is none, for the same
-   * time). The password is normalised (NFKC) as it was when hashed; a hash made before
-   * normalisation is still matched by the password as typed, and then replaced.
+   * time). The password is compared in NFKC form; the hasher has always peppered the NFKC form
+   * (`PasswordHasher.preHash`), so hashes made before the policy normalised are matched as they
+   * were. A string with a lone surrogate is no password: UTF-8 would read every lone surrogate
+   * as U+FFFD and so match another one.
    */
   private async checkPassword(
     record: CredentialRecord | null,
     password: string,
   ): Promise<PasswordCheck> {
     const normalized = normalizePassword(password);
-    const twice = normalized !== undefined && normalized !== password;
     if (!record || normalized === undefined) {
       await this.hasher.dummyVerify(password);
-      // As many bcrypts as a real account would cost (see the legacy check below).
-      if (twice) await this.hasher.dummyVerify(password);
       return { verified: false, candidate: normalized ?? '' };
     }
     const candidate = record.mustChangePassword
       ? (canonicalizeTemporaryPassword(normalized) ?? normalized)
       : normalized;
-    if (await this.hasher.verify(candidate, record.passwordHash)) {
-      const rehash =
-        record.disabledAt === null
-          ? await this.hasher.upgradedHash(candidate, record.passwordHash)
-          : undefined;
-      return { verified: true, candidate, rehash };
+    if (!(await this.hasher.verify(candidate, record.passwordHash))) {
+      return { verified: false, candidate };
     }
-    if (twice && (await this.hasher.verify(password, record.passwordHash))) {
-      return {
-        verified: true,
-        candidate,
-        rehash: record.disabledAt === null ? await this.hasher.hash(candidate) : undefined,
-      };
-    }
-    return { verified: false, candidate };
+    // Upgrade a hash made at a lower cost, once the password is proven (success path only).
+    const rehash =
+      record.disabledAt === null
+        ? await this.hasher.upgradedHash(candidate, record.passwordHash)
+        : undefined;
+    return { verified: true, candidate, rehash };
   }
 
   private mirrorOf(state: LockoutState): CredentialPatch {

@@ -38,10 +38,7 @@ export interface LockoutPolicies {
 
 /** The lockout policies of a configuration. */
 export function lockoutPoliciesOf(
-  config: Pick<
-    DssConfig,
-    'loginMaxFailures' | 'loginLockoutSeconds' | 'loginAccountMaxFailures'
-  >,
+  config: Pick<DssConfig, 'loginMaxFailures' | 'loginLockoutSeconds' | 'loginAccountMaxFailures'>,
 ): LockoutPolicies {
   const perClient = lockoutPolicyOf(config);
   const account = lockoutPolicyOf({
@@ -72,8 +69,7 @@ export interface Reservation {
 
 /** The answer of {@link LoginLockout.reserve}. */
 export type ReserveResult =
-  | { reserved: true; reservation: Reservation }
-  | { reserved: false; retryAfterSeconds: number };
+  { reserved: true; reservation: Reservation } | { reserved: false; retryAfterSeconds: number };
 
 /** What the admin side shows of a name's lockout. */
 export interface LockoutState {
@@ -188,16 +184,21 @@ export class LoginLockout {
     await this.runner.run(async (m) => {
       const rows = await this.runner
         .forUpdate(
-          m.createQueryBuilder(LoginFailureEntity, 'f').where(
-            'f.kind = :kind AND f.account = :account AND f.client IN (:...clients)',
-            { kind: key.kind, account: key.account, clients: [ACCOUNT_WIDE_CLIENT, key.client] },
-          ),
+          m
+            .createQueryBuilder(LoginFailureEntity, 'f')
+            .where('f.kind = :kind AND f.account = :account AND f.client IN (:...clients)', {
+              kind: key.kind,
+              account: key.account,
+              clients: [ACCOUNT_WIDE_CLIENT, key.client],
+            }),
         )
         .orderBy('f.client', 'ASC')
         .getMany();
       for (const row of rows) {
-        const outcome = row.client === ACCOUNT_WIDE_CLIENT ? reservation.account : reservation.client;
-        const started = outcome.lockedUntil !== null && row.lockedUntil?.getTime() === outcome.lockedUntil;
+        const outcome =
+          row.client === ACCOUNT_WIDE_CLIENT ? reservation.account : reservation.client;
+        const started =
+          outcome.lockedUntil !== null && row.lockedUntil?.getTime() === outcome.lockedUntil;
         await m.update(
           LoginFailureEntity,
           { id: row.id },

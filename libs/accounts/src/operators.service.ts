@@ -352,7 +352,7 @@ export class OperatorsService {
     operatorId: number,
     currentPassword: string,
     newPassword: string,
-    client = 'session',
+    client = 'unknown',
   ): Promise<{ revokedSessions: number }> {
     const { record, endedSessions } = await this.core.changePassword(
       this.policy,
@@ -373,8 +373,12 @@ export class OperatorsService {
    * @throws DomainError `not_found`
    */
   async resetPassword(username: string, actor: Actor): Promise<IssuedOperatorPassword> {
-    const { record, temporaryPassword, temporaryPasswordExpiresAt } =
-      await this.core.resetPassword(this.policy, username, actor, notFound);
+    const { record, temporaryPassword, temporaryPasswordExpiresAt } = await this.core.resetPassword(
+      this.policy,
+      username,
+      actor,
+      notFound,
+    );
     return {
       username: record.username,
       role: record.role,

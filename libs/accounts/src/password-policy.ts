@@ -142,10 +142,7 @@ export function checkPasswordPolicy(password: string, context: PasswordPolicyCon
     throw weak('password must not contain control characters (such as tab or newline)');
   }
   const chars = [...normalized];
-  if (
-    chars.length > 0 &&
-    (INVISIBLE.test(chars[0]) || INVISIBLE.test(chars[chars.length - 1]))
-  ) {
+  if (chars.length > 0 && (INVISIBLE.test(chars[0]) || INVISIBLE.test(chars[chars.length - 1]))) {
     throw weak('password must not begin or end with an invisible character');
   }
   if (chars.length < MIN_PASSWORD_CHARS) {

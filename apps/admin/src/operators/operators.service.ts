@@ -59,6 +59,11 @@ export class OperatorAccountsService {
     };
   }
 
+  async unlock(username: string, by: OperatorContext): Promise<OperatorChangeDto> {
+    const change = await this.operators.unlock(username, actorOf(by));
+    return { changed: change.changed, revokedSessions: 0, operator: toDto(change.operator) };
+  }
+
   async setEnabled(
     username: string,
     enabled: boolean,
