@@ -7,7 +7,14 @@ import {
   OperatorsService,
   PasswordHasher,
 } from '@dss/accounts';
-import { type Clock, createLogger, PinoNestLogger, systemClock } from '@dss/common';
+import {
+  bodyReadStatus,
+  type Clock,
+  createLogger,
+  PinoNestLogger,
+  renderHttpError,
+  systemClock,
+} from '@dss/common';
 import { type DssConfig } from '@dss/config';
 import cookieParser from 'cookie-parser';
 import { json, type NextFunction, type Request, type Response } from 'express';
@@ -53,11 +60,17 @@ function bodyErrorHandler(
   res: Response,
   next: NextFunction,
 ): void {
-  if (!err || typeof err.type !== 'string') return next(err);
+  const status = bodyReadStatus(err);
+  if (status === undefined) return next(err);
   if (err.type === 'entity.too.large') {
     res.status(413).json({
       error: { code: 'payload_too_large', message: 'the request body is over the limit' },
     });
+    return;
+  }
+  // An unknown Content-Encoding; one that does not decode (not gzip) is a bad body below.
+  if (status === 415) {
+    res.status(415).json(renderHttpError(err).body);
     return;
   }
   res

@@ -1,7 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { type NestExpressApplication } from '@nestjs/platform-express';
 import { loadOrCreatePepper, PasswordHasher } from '@dss/accounts';
-import { type Clock, createLogger, PinoNestLogger, systemClock } from '@dss/common';
+import { bodyReadStatus, type Clock, createLogger, PinoNestLogger, systemClock } from '@dss/common';
 import { type DssConfig } from '@dss/config';
 import { loadOrCreateServerIdentity, MasterKeyRing, type ServerIdentity } from '@dss/keystore';
 import { json, type NextFunction, type Request, type Response } from 'express';
@@ -37,11 +37,17 @@ function bodyErrorHandler(
   res: Response,
   next: NextFunction,
 ): void {
-  if (!err || typeof err.type !== 'string') return next(err);
+  const status = bodyReadStatus(err);
+  if (status === undefined) return next(err);
   if (err.type === 'entity.too.large') {
     res.status(413).json({
       error: { code: 'payload_too_large', message: 'the request body is over the limit' },
     });
+    return;
+  }
+  // An unknown Content-Encoding; one that does not decode (not gzip) is a bad body below.
+  if (status === 415) {
+    res.status(415).json(renderError(err).body);
     return;
   }
   res.status(400).json(renderError(bodyNotJson()).body);

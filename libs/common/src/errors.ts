@@ -22,6 +22,16 @@ export enum ErrorCode {
   CsrfFailed = 'csrf_failed',
   Unavailable = 'unavailable',
   InternalError = 'internal_error',
+  /** Framework answers (STYLE.md §6): the route exists, not with this method. */
+  MethodNotAllowed = 'method_not_allowed',
+  /** Body over the configured limit (PROTOCOL.md §3.2 for the employee API). */
+  PayloadTooLarge = 'payload_too_large',
+  /** A `Content-Type` or `Content-Encoding` the server does not read. */
+  UnsupportedMediaType = 'unsupported_media_type',
+  /** Too many requests or handshakes from one client (PROTOCOL.md §3.2). */
+  RateLimited = 'rate_limited',
+  /** Any other 4xx the framework raised, on the employee API. */
+  HttpError = 'http_error',
 }
 
 const STATUS: Record<ErrorCode, number> = {
@@ -44,6 +54,11 @@ const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.CsrfFailed]: 403,
   [ErrorCode.Unavailable]: 503,
   [ErrorCode.InternalError]: 500,
+  [ErrorCode.MethodNotAllowed]: 405,
+  [ErrorCode.PayloadTooLarge]: 413,
+  [ErrorCode.UnsupportedMediaType]: 415,
+  [ErrorCode.RateLimited]: 429,
+  [ErrorCode.HttpError]: 400,
 };
 
 /** Extra, non-secret fields that travel inside `error` (e.g. `retryAfterSeconds`). */

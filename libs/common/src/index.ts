@@ -1,4 +1,5 @@
 export * from './clock';
 export * from './core.module';
 export * from './errors';
+export * from './http-errors';
 export * from './logger';
