@@ -281,6 +281,8 @@ export class LoginLockout {
         })),
       )
       .orIgnore()
+      // Nothing to read back: an ignored row has no new id (TypeORM would throw).
+      .updateEntity(false)
       .execute();
   }
 
