@@ -14,7 +14,7 @@ export interface BoundAnswer {
 export function requestFrom(
   localAddress: string,
   url: string,
-  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+  init: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {},
 ): Promise<BoundAnswer> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(
