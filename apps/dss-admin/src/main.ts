@@ -10,7 +10,7 @@ import {
   PasswordHasher,
   type UserSummary,
 } from '@dss/accounts';
-import { AuditAction, AuditService } from '@dss/audit';
+import { AUDIT_HEAD_MISSING, AuditAction, AuditService } from '@dss/audit';
 import { createLogger, DomainError, ErrorCode, systemClock } from '@dss/common';
 import { ConfigError, type DssConfig, loadConfig } from '@dss/config';
 import { kekUsage, MasterKeyRing, rewrapAll } from '@dss/keystore';
@@ -424,16 +424,18 @@ function buildProgram(): Command {
     .action((opts: JsonFlag) =>
       withServices(async (s) => {
         const result = await s.audit.verify(s.dataSource.manager);
-        await s.audit.record({
-          actorType: 'operator',
-          actor: ACTOR.name,
-          action: AuditAction.AuditVerified,
-          details: {
-            valid: result.valid,
-            checkedEvents: result.checkedEvents,
-            firstInvalidSeq: result.firstInvalidSeq,
-          },
-        });
+        // Without a head row nothing can be appended; the broken trail is reported below.
+        if (result.reason !== AUDIT_HEAD_MISSING)
+          await s.audit.record({
+            actorType: 'operator',
+            actor: ACTOR.name,
+            action: AuditAction.AuditVerified,
+            details: {
+              valid: result.valid,
+              checkedEvents: result.checkedEvents,
+              firstInvalidSeq: result.firstInvalidSeq,
+            },
+          });
         print(
           opts,
           {
