@@ -43,11 +43,15 @@ export function fetchFrom(localAddress: string): typeof fetch {
   return async (input, init) => {
     const headers: Record<string, string> = {};
     new Headers(init?.headers).forEach((value, key) => (headers[key] = value));
-    const answer = await requestFrom(localAddress, String(input as string), {
-      method: init?.method,
-      headers,
-      body: typeof init?.body === 'string' ? init.body : undefined,
-    });
+    const answer = await requestFrom(
+      localAddress,
+      typeof input === 'string' ? input : input instanceof URL ? input.href : input.url,
+      {
+        method: init?.method,
+        headers,
+        body: typeof init?.body === 'string' ? init.body : undefined,
+      },
+    );
     const responseHeaders = new Headers();
     for (const [key, value] of Object.entries(answer.headers)) {
       if (typeof value === 'string') responseHeaders.set(key, value);

@@ -2,11 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { Global, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { AuditAction, AuditModule, AuditService } from '@dss/audit';
-import { CLOCK, DomainError, ErrorCode, ManualClock } from '@dss/common';
+import { CLOCK, ErrorCode, ManualClock } from '@dss/common';
 import { DSS_CONFIG, type DssConfig, loadConfig } from '@dss/config';
 import { AuditEventEntity, openDataSource, TransactionRunner, UserEntity } from '@dss/persistence';
 import { DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
+import { domainErrorOf } from '../../../test/support/thrown';
 import { type Actor } from './account.types';
 import { AccountsModule } from './accounts.module';
 import { AccountsService } from './accounts.service';
@@ -18,16 +19,7 @@ const HOUR = 3_600_000;
 const admin: Actor = { type: 'operator', name: 'root-admin' };
 const NEW_PASSWORD = 'correct-Staple-Wombat-93';
 
-/** Runs `work` and returns the DomainError it throws. */
-async function domainError(work: Promise<unknown>): Promise<DomainError> {
-  try {
-    await work;
-  } catch (err) {
-    if (err instanceof DomainError) return err;
-    throw err;
-  }
-  throw new Error('expected a DomainError');
-}
+const domainError = domainErrorOf;
 
 describe('AccountsService (integration)', () => {
   const newAccounts = (h: PasswordHasher, c: DssConfig): AccountsService =>

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { AuditAction, AuditService } from '@dss/audit';
-import { DomainError, ErrorCode, ManualClock } from '@dss/common';
+import { ErrorCode, ManualClock } from '@dss/common';
 import { type DssConfig, loadConfig } from '@dss/config';
 import { AuditEventEntity, openDataSource, TransactionRunner } from '@dss/persistence';
 import { type DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
+import { domainErrorOf } from '../../../test/support/thrown';
 import { type Actor } from './account.types';
 import { AccountsService } from './accounts.service';
 import { CredentialCore } from './credential-core';
@@ -44,16 +45,7 @@ class CountingHasher extends PasswordHasher {
   }
 }
 
-/** Runs `work` and returns the DomainError it throws. */
-async function domainError(work: Promise<unknown>): Promise<DomainError> {
-  try {
-    await work;
-  } catch (err) {
-    if (err instanceof DomainError) return err;
-    throw err;
-  }
-  throw new Error('expected a DomainError');
-}
+const domainError = domainErrorOf;
 
 /** Waits until `check` holds, yielding to I/O in between (no timers: the clock is manual). */
 async function until(check: () => boolean): Promise<void> {

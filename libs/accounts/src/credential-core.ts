@@ -375,17 +375,11 @@ export class CredentialCore {
         throw invalidCredentials();
       }
       const now = new Date(this.clock.now());
-      await policy.store.update(
-        m,
-        { id: fresh.id },
-        {
-          passwordHash,
-          mustChangePassword: false,
-          tempPasswordExpiresAt: null,
-          updatedAt: now,
-        },
-      );
-      const endedSessions = await policy.endSessions(m, fresh, now);
+      const endedSessions = await this.setPassword(m, policy, fresh, now, {
+        passwordHash,
+        mustChangePassword: false,
+        tempPasswordExpiresAt: null,
+      });
       await this.audit.append(m, {
         actorType: policy.kind,
         actor: fresh.username,
@@ -420,17 +414,11 @@ export class CredentialCore {
       const now = new Date(this.clock.now());
       const expiresAt = issued.expiresAt;
       const cleared = await this.clearLockout(m, policy, name, now);
-      await policy.store.update(
-        m,
-        { id: record.id },
-        {
-          passwordHash: issued.passwordHash,
-          mustChangePassword: true,
-          tempPasswordExpiresAt: expiresAt,
-          updatedAt: now,
-        },
-      );
-      const revokedSessions = await policy.endSessions(m, record, now);
+      const revokedSessions = await this.setPassword(m, policy, record, now, {
+        passwordHash: issued.passwordHash,
+        mustChangePassword: true,
+        tempPasswordExpiresAt: expiresAt,
+      });
       await this.audit.append(m, {
         actorType: actor.type,
         actor: actor.name,
@@ -575,6 +563,20 @@ export class CredentialCore {
         ? await this.hasher.upgradedHash(candidate, record.passwordHash)
         : undefined;
     return { verified: true, candidate, rehash };
+  }
+
+  /** Stores a new password hash and ends the account's sessions; how many, if known. */
+  private async setPassword<R extends CredentialRecord>(
+    m: EntityManager,
+    policy: CredentialPolicy<R>,
+    record: R,
+    now: Date,
+    patch: Required<
+      Pick<CredentialPatch, 'passwordHash' | 'mustChangePassword' | 'tempPasswordExpiresAt'>
+    >,
+  ): Promise<number | undefined> {
+    await policy.store.update(m, { id: record.id }, { ...patch, updatedAt: now });
+    return policy.endSessions(m, record, now);
   }
 
   private mirrorOf(state: LockoutState): CredentialPatch {

@@ -1,6 +1,6 @@
 import { type Clock } from '@dss/common';
 import { type DssConfig } from '@dss/config';
-import { ACCOUNT_WIDE_CLIENT, LoginFailureEntity, TransactionRunner } from '@dss/persistence';
+import { ACCOUNT_WIDE_CLIENT, LoginFailureEntity, type TransactionRunner } from '@dss/persistence';
 import { type DataSource, type EntityManager } from 'typeorm';
 import { type AccountKind } from './login-metrics';
 import {
@@ -128,18 +128,7 @@ export class LoginLockout {
       if (this.runner.engine === 'sqlite') await this.ensureRows(m, key);
       const now = this.clock.now();
       await this.prune(m, key, now);
-      const rows = await this.runner
-        .forUpdate(
-          m
-            .createQueryBuilder(LoginFailureEntity, 'f')
-            .where('f.kind = :kind AND f.account = :account AND f.client IN (:...clients)', {
-              kind: key.kind,
-              account: key.account,
-              clients: [ACCOUNT_WIDE_CLIENT, key.client],
-            })
-            .orderBy('f.client', 'ASC'),
-        )
-        .getMany();
+      const rows = await this.lockRows(m, key);
       const wide = rows.find((r) => r.client === ACCOUNT_WIDE_CLIENT);
       const mine = rows.find((r) => r.client === key.client);
       if (!wide || !mine) throw new Error('login_failures rows missing after insert');
@@ -182,18 +171,7 @@ export class LoginLockout {
    */
   async release(key: LockoutKey, reservation: Reservation): Promise<void> {
     await this.runner.run(async (m) => {
-      const rows = await this.runner
-        .forUpdate(
-          m
-            .createQueryBuilder(LoginFailureEntity, 'f')
-            .where('f.kind = :kind AND f.account = :account AND f.client IN (:...clients)', {
-              kind: key.kind,
-              account: key.account,
-              clients: [ACCOUNT_WIDE_CLIENT, key.client],
-            }),
-        )
-        .orderBy('f.client', 'ASC')
-        .getMany();
+      const rows = await this.lockRows(m, key);
       for (const row of rows) {
         const outcome =
           row.client === ACCOUNT_WIDE_CLIENT ? reservation.account : reservation.client;
@@ -222,6 +200,23 @@ export class LoginLockout {
   /** The name's lockout now. */
   state(kind: AccountKind, account: string): Promise<LockoutState> {
     return this.stateIn(this.ds.manager, kind, account, this.clock.now());
+  }
+
+  /** The name's account-wide row and this client's row, locked for the transaction. */
+  private lockRows(m: EntityManager, key: LockoutKey): Promise<LoginFailureEntity[]> {
+    return this.runner
+      .forUpdate(
+        m
+          .createQueryBuilder(LoginFailureEntity, 'f')
+          .where('f.kind = :kind AND f.account = :account AND f.client IN (:...clients)', {
+            kind: key.kind,
+            account: key.account,
+            clients: [ACCOUNT_WIDE_CLIENT, key.client],
+          })
+          // One order for every transaction, so two never wait for each other's second row.
+          .orderBy('f.client', 'ASC'),
+      )
+      .getMany();
   }
 
   private async stateIn(

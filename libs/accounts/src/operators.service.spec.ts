@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AuditService } from '@dss/audit';
-import { DomainError, ErrorCode, ManualClock } from '@dss/common';
+import { ErrorCode, ManualClock } from '@dss/common';
 import { type DssConfig, loadConfig } from '@dss/config';
 import {
   AuditEventEntity,
@@ -12,6 +12,7 @@ import {
 } from '@dss/persistence';
 import { type DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
+import { domainErrorOf } from '../../../test/support/thrown';
 import { type Actor } from './account.types';
 import { CredentialCore } from './credential-core';
 import { OperatorsService } from './operators.service';
@@ -21,15 +22,7 @@ import { TEMPORARY_PASSWORD_PATTERN } from './temporary-password';
 const admin: Actor = { type: 'operator', name: 'admin' };
 const GOOD = 'correct-Staple-Wombat-93';
 
-async function domainError(work: Promise<unknown>): Promise<DomainError> {
-  try {
-    await work;
-  } catch (err) {
-    if (err instanceof DomainError) return err;
-    throw err;
-  }
-  throw new Error('expected a DomainError');
-}
+const domainError = domainErrorOf;
 
 describe('OperatorsService (integration)', () => {
   let db: TestDatabase;

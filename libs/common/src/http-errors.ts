@@ -1,4 +1,4 @@
-import { HttpException, HttpStatus, ValidationPipe, type ValidationError } from '@nestjs/common';
+import { HttpException, ValidationPipe, type ValidationError } from '@nestjs/common';
 import { DomainError, type ErrorBody, ErrorCode } from './errors';
 
 /** A thrown value rendered for the wire. */
@@ -25,27 +25,20 @@ export const ADMIN_HTTP_CODES: HttpErrorCodes = {
   other: ErrorCode.InvalidRequest,
 };
 
+/** Codes of the framework's own 4xx answers (unknown route, wrong method, oversized body…). */
+const FRAMEWORK_CODES: Readonly<Record<number, ErrorCode>> = {
+  400: ErrorCode.InvalidRequest,
+  401: ErrorCode.NotAuthenticated,
+  403: ErrorCode.Forbidden,
+  404: ErrorCode.NotFound,
+  405: ErrorCode.MethodNotAllowed,
+  413: ErrorCode.PayloadTooLarge,
+  415: ErrorCode.UnsupportedMediaType,
+};
+
 function frameworkCode(status: number, codes: HttpErrorCodes): ErrorCode {
-  switch (status) {
-    case HttpStatus.BAD_REQUEST:
-      return ErrorCode.InvalidRequest;
-    case HttpStatus.UNAUTHORIZED:
-      return ErrorCode.NotAuthenticated;
-    case HttpStatus.FORBIDDEN:
-      return ErrorCode.Forbidden;
-    case HttpStatus.NOT_FOUND:
-      return ErrorCode.NotFound;
-    case HttpStatus.METHOD_NOT_ALLOWED:
-      return ErrorCode.MethodNotAllowed;
-    case HttpStatus.PAYLOAD_TOO_LARGE:
-      return ErrorCode.PayloadTooLarge;
-    case HttpStatus.UNSUPPORTED_MEDIA_TYPE:
-      return ErrorCode.UnsupportedMediaType;
-    case HttpStatus.TOO_MANY_REQUESTS:
-      return codes.tooManyRequests;
-    default:
-      return codes.other;
-  }
+  if (status === 429) return codes.tooManyRequests;
+  return FRAMEWORK_CODES[status] ?? codes.other;
 }
 
 /**
@@ -108,15 +101,13 @@ export function bodyReadStatus(err: unknown): number | undefined {
   return typeof status === 'number' && status >= 400 && status < 500 ? status : undefined;
 }
 
+const PARSER_MESSAGES: Readonly<Record<number, string>> = {
+  413: 'request body too large',
+  415: 'unsupported content encoding or type',
+};
+
 function parserMessage(status: number): string {
-  switch (status) {
-    case HttpStatus.UNSUPPORTED_MEDIA_TYPE:
-      return 'unsupported content encoding or type';
-    case HttpStatus.PAYLOAD_TOO_LARGE:
-      return 'request body too large';
-    default:
-      return 'the request body could not be read';
-  }
+  return PARSER_MESSAGES[status] ?? 'the request body could not be read';
 }
 
 function describe(errors: ValidationError[], parent = ''): string[] {
