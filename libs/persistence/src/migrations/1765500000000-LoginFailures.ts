@@ -1,10 +1,4 @@
-import {
-  type MigrationInterface,
-  type QueryRunner,
-  Table,
-  TableColumn,
-  TableIndex,
-} from 'typeorm';
+import { type MigrationInterface, type QueryRunner, Table, TableColumn, TableIndex } from 'typeorm';
 
 /**
  * `login_failures`: consecutive failed logins per (account kind, name, client address), plus one
