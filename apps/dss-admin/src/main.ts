@@ -126,14 +126,25 @@ function userLine(u: UserSummary): string {
 function operatorCredentialOutput(
   opts: JsonFlag,
   verb: string,
-  r: { username: string; role: string; temporaryPassword: string },
+  r: {
+    username: string;
+    role: string;
+    temporaryPassword: string;
+    temporaryPasswordExpiresAt: Date;
+  },
 ): void {
   print(
     opts,
-    { username: r.username, role: r.role, temporaryPassword: r.temporaryPassword },
+    {
+      username: r.username,
+      role: r.role,
+      temporaryPassword: r.temporaryPassword,
+      temporaryPasswordExpiresAt: r.temporaryPasswordExpiresAt.toISOString(),
+    },
     [
       `${verb} operator ${r.username} (${r.role}).`,
       `One-time password (shown once): ${r.temporaryPassword}`,
+      `It expires at ${r.temporaryPasswordExpiresAt.toISOString()}.`,
       'Give it to the operator over a trusted channel; they must choose a new password at first login to the admin app.',
     ].join('\n'),
   );

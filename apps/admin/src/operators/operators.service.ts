@@ -37,6 +37,7 @@ export class OperatorAccountsService {
       username: issued.username,
       role: issued.role,
       temporaryPassword: issued.temporaryPassword,
+      temporaryPasswordExpiresAt: issued.temporaryPasswordExpiresAt.toISOString(),
     };
   }
 
@@ -56,6 +57,7 @@ export class OperatorAccountsService {
       username: issued.username,
       role: issued.role,
       temporaryPassword: issued.temporaryPassword,
+      temporaryPasswordExpiresAt: issued.temporaryPasswordExpiresAt.toISOString(),
     };
   }
 
