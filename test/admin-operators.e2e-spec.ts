@@ -40,7 +40,12 @@ describe('dss-admin operators (e2e)', () => {
     const json = await dssAdmin(['operators', 'add', 'Audrey', '--role', 'auditor', '--json'], env);
     expect(json.code).toBe(0);
     const created = json.json<{ username: string; role: string; temporaryPassword: string }>();
-    expect(Object.keys(created).sort()).toEqual(['role', 'temporaryPassword', 'username']);
+    expect(Object.keys(created).sort()).toEqual([
+      'role',
+      'temporaryPassword',
+      'temporaryPasswordExpiresAt',
+      'username',
+    ]);
     expect(created).toMatchObject({ username: 'audrey', role: 'auditor' });
 
     // The auditor logs in to the admin app, must change the password, then reads.
@@ -109,5 +114,21 @@ describe('dss-admin operators (e2e)', () => {
     await expect(login(admin.url, 'audrey', PASSWORD)).rejects.toThrow(/401/);
     await login(admin.url, 'audrey', temporaryPassword);
     expect((await dssAdmin(['operators', 'disable', 'nobody'], env)).code).toBe(3);
+  });
+
+  it('unlocks an operator locked out from an address (dss-admin operators unlock)', async () => {
+    const from = '198.51.100.77';
+    for (let i = 0; i < 5; i++) {
+      await api()
+        .post('/api/auth/login')
+        .set('X-Forwarded-For', from)
+        .send({ username: 'olga', password: `wrong guess ${i}` });
+    }
+    await expect(login(admin.url, 'olga', 'still wrong 1', from)).rejects.toThrow(/429/);
+    const unlocked = await dssAdmin(['operators', 'unlock', 'olga', '--json'], env);
+    expect(unlocked.code).toBe(0);
+    expect(unlocked.json()).toMatchObject({ username: 'olga', changed: true });
+    await expect(login(admin.url, 'olga', 'still wrong 2', from)).rejects.toThrow(/401/);
+    expect((await dssAdmin(['operators', 'unlock', 'nobody'], env)).code).toBe(3);
   });
 });

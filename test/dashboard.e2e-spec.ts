@@ -24,7 +24,7 @@ const WIDE = { width: 1280, height: 860 };
 const NARROW = { width: 390, height: 844 };
 /** Names of every control that changes something; an auditor must see none of them. */
 const WRITE_CONTROLS =
-  /^(Register|Reset password|Disable|Enable|Allow new key)( for .*)?$|Register a user/;
+  /^(Register|Reset password|Disable|Enable|Unlock|Allow new key)( for .*)?$|Register a user/;
 
 jest.setTimeout(60_000);
 

@@ -1,3 +1,5 @@
+import { DomainError } from '@dss/common';
+
 /** The error of class `type` that `fn` throws; fails the test when it throws nothing or another error. */
 export function thrownBy<E extends Error>(
   type: abstract new (...args: never[]) => E,
@@ -10,4 +12,15 @@ export function thrownBy<E extends Error>(
     throw err;
   }
   throw new Error(`expected a ${type.name}`);
+}
+
+/** The DomainError `work` rejects with; fails the test when it resolves or rejects otherwise. */
+export async function domainErrorOf(work: Promise<unknown>): Promise<DomainError> {
+  try {
+    await work;
+  } catch (err) {
+    if (err instanceof DomainError) return err;
+    throw err;
+  }
+  throw new Error('expected a DomainError');
 }

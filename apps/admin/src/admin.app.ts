@@ -8,9 +8,11 @@ import {
   PasswordHasher,
 } from '@dss/accounts';
 import {
+  bodyReadStatus,
   type Clock,
   createLogger,
   PinoNestLogger,
+  renderHttpError,
   requestPipeline,
   systemClock,
 } from '@dss/common';
@@ -60,11 +62,17 @@ function bodyErrorHandler(
   res: Response,
   next: NextFunction,
 ): void {
-  if (!err || typeof err.type !== 'string') return next(err);
+  const status = bodyReadStatus(err);
+  if (status === undefined) return next(err);
   if (err.type === 'entity.too.large') {
     res.status(413).json({
       error: { code: 'payload_too_large', message: 'the request body is over the limit' },
     });
+    return;
+  }
+  // An unknown Content-Encoding; one that does not decode (not gzip) is a bad body below.
+  if (status === 415) {
+    res.status(415).json(renderHttpError(err).body);
     return;
   }
   res

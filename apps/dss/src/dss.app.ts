@@ -3,6 +3,7 @@ import { type NestExpressApplication } from '@nestjs/platform-express';
 import { loadOrCreatePepper, PasswordHasher } from '@dss/accounts';
 import {
   answersWithin,
+  bodyReadStatus,
   type Clock,
   createLogger,
   DssMetrics,
@@ -71,11 +72,17 @@ function bodyErrorHandler(
   res: Response,
   next: NextFunction,
 ): void {
-  if (!err || typeof err.type !== 'string') return next(err);
+  const status = bodyReadStatus(err);
+  if (status === undefined) return next(err);
   if (err.type === 'entity.too.large') {
     res.status(413).json({
       error: { code: 'payload_too_large', message: 'the request body is over the limit' },
     });
+    return;
+  }
+  // An unknown Content-Encoding; one that does not decode (not gzip) is a bad body below.
+  if (status === 415) {
+    res.status(415).json(renderError(err).body);
     return;
   }
   res.status(400).json(renderError(bodyNotJson()).body);

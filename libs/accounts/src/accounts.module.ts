@@ -1,5 +1,6 @@
 import { type DynamicModule, Global, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { AccountsService } from './accounts.service';
+import { CredentialCore } from './credential-core';
 import { OperatorsService } from './operators.service';
 import { PasswordHasher } from './password-hasher';
 
@@ -28,8 +29,13 @@ export class AccountsModule implements OnApplicationShutdown {
     return {
       module: AccountsModule,
       global: true,
-      providers: [{ provide: PasswordHasher, useValue: hasher }, AccountsService, OperatorsService],
-      exports: [AccountsService, OperatorsService, PasswordHasher],
+      providers: [
+        { provide: PasswordHasher, useValue: hasher },
+        CredentialCore,
+        AccountsService,
+        OperatorsService,
+      ],
+      exports: [CredentialCore, AccountsService, OperatorsService, PasswordHasher],
     };
   }
 }

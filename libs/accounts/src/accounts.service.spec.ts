@@ -2,14 +2,16 @@ import { randomBytes } from 'node:crypto';
 import { Global, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { AuditAction, AuditModule, AuditService } from '@dss/audit';
-import { CLOCK, DomainError, ErrorCode, ManualClock } from '@dss/common';
+import { CLOCK, ErrorCode, ManualClock } from '@dss/common';
 import { DSS_CONFIG, type DssConfig, loadConfig } from '@dss/config';
 import { AuditEventEntity, openDataSource, TransactionRunner, UserEntity } from '@dss/persistence';
 import { DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
+import { domainErrorOf } from '../../../test/support/thrown';
 import { type Actor } from './account.types';
 import { AccountsModule } from './accounts.module';
 import { AccountsService } from './accounts.service';
+import { CredentialCore } from './credential-core';
 import { PasswordHasher } from './password-hasher';
 import { TEMPORARY_PASSWORD_PATTERN } from './temporary-password';
 
@@ -17,18 +19,17 @@ const HOUR = 3_600_000;
 const admin: Actor = { type: 'operator', name: 'root-admin' };
 const NEW_PASSWORD = 'correct-Staple-Wombat-93';
 
-/** Runs `work` and returns the DomainError it throws. */
-async function domainError(work: Promise<unknown>): Promise<DomainError> {
-  try {
-    await work;
-  } catch (err) {
-    if (err instanceof DomainError) return err;
-    throw err;
-  }
-  throw new Error('expected a DomainError');
-}
+const domainError = domainErrorOf;
 
 describe('AccountsService (integration)', () => {
+  const newAccounts = (h: PasswordHasher, c: DssConfig): AccountsService =>
+    new AccountsService(
+      ds,
+      runner,
+      audit,
+      new CredentialCore(ds, runner, audit, h, clock, c),
+      clock,
+    );
   let db: TestDatabase;
   let ds: DataSource;
   let runner: TransactionRunner;
@@ -49,7 +50,7 @@ describe('AccountsService (integration)', () => {
       { DSS_LOGIN_MAX_FAILURES: '3', DSS_LOGIN_LOCKOUT_SECONDS: '60', DSS_BCRYPT_COST: '10' },
       db.dataDir,
     );
-    accounts = new AccountsService(ds, runner, audit, hasher, clock, config);
+    accounts = newAccounts(hasher, config);
     accounts.onModuleInit();
   });
 
@@ -226,7 +227,7 @@ describe('AccountsService (integration)', () => {
         expect.objectContaining({
           actor: 'nobody.here',
           subject: null,
-          details: expect.objectContaining({ reason: 'unknown_user' }),
+          details: expect.objectContaining({ reason: 'unknown_account' }),
         }),
         expect.objectContaining({
           subject: 'victim.two',
@@ -287,6 +288,8 @@ describe('AccountsService (integration)', () => {
         action: AuditAction.AccountLocked,
         subject: 'locked.user',
         details: {
+          scope: 'client',
+          client: 'c',
           lockSeconds: 60,
           lockedUntil: new Date(clock.now() + 60_000).toISOString(),
           failedLogins: 3,
@@ -371,9 +374,10 @@ describe('AccountsService (integration)', () => {
     });
 
     it('counts concurrent failures exactly (no lost updates)', async () => {
-      const patient = new AccountsService(ds, runner, audit, hasher, clock, {
+      const patient = newAccounts(hasher, {
         ...config,
         loginMaxFailures: 100,
+        loginAccountMaxFailures: 100,
       });
       await activeUser('busy.user');
       await Promise.allSettled(
@@ -386,7 +390,7 @@ describe('AccountsService (integration)', () => {
       await activeUser('rehash.user');
       const stronger = new PasswordHasher(randomBytes(32), 11);
       jest.spyOn(stronger, 'verify').mockResolvedValue(true);
-      const upgraded = new AccountsService(ds, runner, audit, stronger, clock, config);
+      const upgraded = newAccounts(stronger, config);
       await upgraded.authenticate('rehash.user', NEW_PASSWORD, 'c');
       const [{ password_hash }] = await ds.query<{ password_hash: string }[]>(
         "SELECT password_hash FROM users WHERE username = 'rehash.user'",

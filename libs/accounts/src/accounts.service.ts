@@ -1,7 +1,6 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { AuditAction, type AuditEventInput, AuditService } from '@dss/audit';
 import { type Clock, CLOCK, DomainError, ErrorCode } from '@dss/common';
-import { DSS_CONFIG, type DssConfig } from '@dss/config';
 import { isUniqueViolation, TransactionRunner, UserEntity } from '@dss/persistence';
 import { DataSource, type EntityManager } from 'typeorm';
 import {
@@ -16,70 +15,23 @@ import {
   type UserSummary,
 } from './account.types';
 import {
-  type FailureOutcome,
-  type LockoutPolicy,
-  lockoutPolicyOf,
-  LoginThrottle,
-  nextFailure,
-  retryAfterSeconds,
-} from './login-throttle';
-import { PasswordHasher } from './password-hasher';
-import { checkPasswordPolicy, commonPasswordSet } from './password-policy';
-import { canonicalizeTemporaryPassword, generateTemporaryPassword } from './temporary-password';
+  assertActor,
+  assertPage,
+  CredentialCore,
+  type CredentialPolicy,
+  entityCredentialStore,
+  isLocked,
+} from './credential-core';
+import { commonPasswordSet } from './password-policy';
 import { assertValidUsername, isValidUsername, normalizeUsername } from './username';
 
-/** Why a login failed: for the audit trail only, never for the wire. */
-export type LoginFailureReason =
-  'wrong_password' | 'unknown_user' | 'disabled' | 'expired_temporary';
+export { type LoginFailureReason } from './credential-core';
 
-/** Actor recorded for automatic locks. */
-const SYSTEM_ACTOR = 'accounts';
-/** Longest attempted username written to the audit trail, in code points. */
-const MAX_AUDITED_NAME_CHARS = 64;
-/** Longest client description written to the audit trail, in code points. */
-const MAX_AUDITED_CLIENT_CHARS = 128;
-/** Longest key of the in-memory table of unknown usernames. */
-const MAX_THROTTLE_KEY_CHARS = 128;
 const DEFAULT_PAGE = 50;
 const MAX_PAGE = 500;
-const HOUR_MS = 3_600_000;
-
-const ACTOR_TYPES = new Set<Actor['type']>(['operator', 'system', 'user']);
-
-function truncate(value: string, max: number): string {
-  const chars = [...value];
-  return chars.length <= max ? value : chars.slice(0, max).join('');
-}
-
-function invalidCredentials(): DomainError {
-  return new DomainError(ErrorCode.InvalidCredentials, 'invalid username or password');
-}
-
-function tooManyAttempts(retryAfter: number): DomainError {
-  return new DomainError(ErrorCode.TooManyAttempts, 'too many failed attempts; try again later', {
-    retryAfterSeconds: retryAfter,
-  });
-}
 
 function notFound(): DomainError {
   return new DomainError(ErrorCode.NotFound, 'no such user');
-}
-
-function assertActor(actor: Actor): void {
-  if (
-    typeof actor !== 'object' ||
-    actor === null ||
-    !ACTOR_TYPES.has(actor.type) ||
-    typeof actor.name !== 'string' ||
-    actor.name === '' ||
-    actor.name.length > 128
-  ) {
-    throw new TypeError('actor must be { type: operator | system | user, name: 1..128 chars }');
-  }
-}
-
-function assertString(value: unknown, what: string): asserts value is string {
-  if (typeof value !== 'string') throw new TypeError(`${what} must be a string`);
 }
 
 /** Escapes LIKE wildcards with `!` (an escape character both engines read the same way). */
@@ -87,21 +39,9 @@ function likeContains(search: string): string {
   return `%${search.replace(/[!%_]/g, (c) => `!${c}`)}%`;
 }
 
-function isLocked(user: UserEntity, now: number): boolean {
-  return user.lockedUntil !== null && user.lockedUntil.getTime() > now;
-}
-
-function isTemporaryExpired(user: UserEntity, now: number): boolean {
-  return (
-    user.mustChangePassword &&
-    user.tempPasswordExpiresAt !== null &&
-    user.tempPasswordExpiresAt.getTime() <= now
-  );
-}
-
 function statusOf(user: UserEntity, now: number): UserStatus {
   if (user.disabledAt !== null) return 'disabled';
-  if (isLocked(user, now)) return 'locked';
+  if (isLocked(user.lockedUntil, now)) return 'locked';
   return user.mustChangePassword ? 'must_change_password' : 'active';
 }
 
@@ -112,29 +52,12 @@ function toSummary(user: UserEntity, now: number): UserSummary {
     mustChangePassword: user.mustChangePassword,
     temporaryPasswordExpiresAt: user.mustChangePassword ? user.tempPasswordExpiresAt : null,
     failedLogins: user.failedLogins,
-    lockedUntil: isLocked(user, now) ? user.lockedUntil : null,
+    lockedUntil: isLocked(user.lockedUntil, now) ? user.lockedUntil : null,
     disabled: user.disabledAt !== null,
     keyCreationBlocked: user.keyCreationBlocked,
     createdAt: user.createdAt,
     updatedAt: user.updatedAt,
   };
-}
-
-/** The reason a login with a correct-or-not password fails, or null when it succeeds. */
-function failureReason(
-  user: UserEntity,
-  passwordOk: boolean,
-  now: number,
-): LoginFailureReason | null {
-  if (user.disabledAt !== null) return 'disabled';
-  if (!passwordOk) return 'wrong_password';
-  if (isTemporaryExpired(user, now)) return 'expired_temporary';
-  return null;
-}
-
-/** What the user typed, read as a temporary password while they hold one. */
-function candidateOf(user: UserEntity, password: string): string {
-  return user.mustChangePassword ? (canonicalizeTemporaryPassword(password) ?? password) : password;
 }
 
 /**
@@ -145,20 +68,35 @@ function candidateOf(user: UserEntity, password: string): string {
  */
 @Injectable()
 export class AccountsService implements OnModuleInit {
-  private readonly lockout: LockoutPolicy;
-  /** Failure counters for usernames without an account (no user enumeration). */
-  private readonly unknownUsers: LoginThrottle;
+  /** What the shared credential flows need to know about employee accounts. */
+  readonly policy: CredentialPolicy<UserEntity>;
 
   constructor(
     private readonly ds: DataSource,
     private readonly runner: TransactionRunner,
     private readonly audit: AuditService,
-    private readonly hasher: PasswordHasher,
+    private readonly core: CredentialCore,
     @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(DSS_CONFIG) private readonly config: DssConfig,
   ) {
-    this.lockout = lockoutPolicyOf(config);
-    this.unknownUsers = new LoginThrottle(this.lockout, clock);
+    this.policy = {
+      kind: 'user',
+      actions: {
+        loginSucceeded: AuditAction.LoginSucceeded,
+        loginFailed: AuditAction.LoginFailed,
+        locked: AuditAction.AccountLocked,
+        unlocked: AuditAction.UserUnlocked,
+        passwordChanged: AuditAction.PasswordChanged,
+        passwordReset: AuditAction.UserPasswordReset,
+      },
+      store: entityCredentialStore(ds, runner, UserEntity),
+      loginDetails: () => ({}),
+      onLogin: () => Promise.resolve(),
+      // Secure sessions check this instant at their next operation (PROTOCOL.md §4).
+      endSessions: async (m, user, now) => {
+        await m.update(UserEntity, { id: user.id }, { sessionsValidAfter: now });
+        return undefined;
+      },
+    };
   }
 
   /** Loads the common-password list at start-up, so a missing data file stops the boot. */
@@ -189,17 +127,15 @@ export class AccountsService implements OnModuleInit {
     // Saves a bcrypt for the common case; the unique index decides under concurrency.
     if (await this.ds.getRepository(UserEntity).existsBy({ username: name }))
       throw this.userExists(name);
-    const temporaryPassword = generateTemporaryPassword();
-    const passwordHash = await this.hasher.hash(temporaryPassword);
     const now = new Date(this.clock.now());
-    const temporaryPasswordExpiresAt = this.temporaryExpiry(now);
+    const issued = await this.core.temporaryCredential(now);
     try {
       await this.runner.run(async (m) => {
         await m.insert(UserEntity, {
           username: name,
-          passwordHash,
+          passwordHash: issued.passwordHash,
           mustChangePassword: true,
-          tempPasswordExpiresAt: temporaryPasswordExpiresAt,
+          tempPasswordExpiresAt: issued.expiresAt,
           failedLogins: 0,
           lockedUntil: null,
           disabledAt: null,
@@ -209,12 +145,14 @@ export class AccountsService implements OnModuleInit {
           createdAt: now,
           updatedAt: now,
         });
+        // Failures counted on the name before it had an account no longer count.
+        await this.core.lockout.clear(m, 'user', name);
         await this.audit.append(m, {
           ...this.actorOf(actor),
           action: AuditAction.UserRegistered,
           subject: name,
           details: {
-            temporaryPasswordExpiresAt: temporaryPasswordExpiresAt.toISOString(),
+            temporaryPasswordExpiresAt: issued.expiresAt.toISOString(),
             ...(fullName ? { fullName } : {}),
             ...(email ? { email } : {}),
           },
@@ -224,6 +162,7 @@ export class AccountsService implements OnModuleInit {
       if (isUniqueViolation(err)) throw this.userExists(name);
       throw err;
     }
+    const { temporaryPassword, expiresAt: temporaryPasswordExpiresAt } = issued;
     return { username: name, temporaryPassword, temporaryPasswordExpiresAt };
   }
 
@@ -234,41 +173,13 @@ export class AccountsService implements OnModuleInit {
    * @throws DomainError `not_found`
    */
   async resetPassword(username: string, actor: Actor): Promise<IssuedTemporaryPassword> {
-    assertActor(actor);
-    const name = this.lookupName(username);
-    if (!(await this.ds.getRepository(UserEntity).existsBy({ username: name }))) throw notFound();
-    const temporaryPassword = generateTemporaryPassword();
-    const passwordHash = await this.hasher.hash(temporaryPassword);
-    return this.runner.run(async (m) => {
-      const user = await this.lockByName(m, name);
-      const now = new Date(this.clock.now());
-      const temporaryPasswordExpiresAt = this.temporaryExpiry(now);
-      const clearedLockout = user.failedLogins !== 0 || user.lockedUntil !== null;
-      await m.update(
-        UserEntity,
-        { id: user.id },
-        {
-          passwordHash,
-          mustChangePassword: true,
-          tempPasswordExpiresAt: temporaryPasswordExpiresAt,
-          failedLogins: 0,
-          lockedUntil: null,
-          sessionsValidAfter: now,
-          updatedAt: now,
-        },
-      );
-      await this.audit.append(m, {
-        ...this.actorOf(actor),
-        action: AuditAction.UserPasswordReset,
-        subject: name,
-        details: {
-          changed: true,
-          clearedLockout,
-          temporaryPasswordExpiresAt: temporaryPasswordExpiresAt.toISOString(),
-        },
-      });
-      return { username: name, temporaryPassword, temporaryPasswordExpiresAt };
-    });
+    const { record, temporaryPassword, temporaryPasswordExpiresAt } = await this.core.resetPassword(
+      this.policy,
+      username,
+      actor,
+      notFound,
+    );
+    return { username: record.username, temporaryPassword, temporaryPasswordExpiresAt };
   }
 
   /**
@@ -279,8 +190,8 @@ export class AccountsService implements OnModuleInit {
    * @throws DomainError `not_found`
    */
   disable(username: string, actor: Actor): Promise<AccountChange> {
-    return this.change(username, actor, AuditAction.UserDisabled, (user, now) =>
-      user.disabledAt === null ? { disabledAt: now, sessionsValidAfter: now } : {},
+    return this.change(username, actor, AuditAction.UserDisabled, (_m, user, now) =>
+      Promise.resolve(user.disabledAt === null ? { disabledAt: now, sessionsValidAfter: now } : {}),
     );
   }
 
@@ -290,11 +201,14 @@ export class AccountsService implements OnModuleInit {
    * @throws DomainError `not_found`
    */
   enable(username: string, actor: Actor): Promise<AccountChange> {
-    return this.change(username, actor, AuditAction.UserEnabled, (user) => ({
-      ...(user.disabledAt !== null ? { disabledAt: null } : {}),
-      ...(user.failedLogins !== 0 ? { failedLogins: 0 } : {}),
-      ...(user.lockedUntil !== null ? { lockedUntil: null } : {}),
-    }));
+    return this.change(username, actor, AuditAction.UserEnabled, async (m, user, now) => {
+      const cleared = await this.core.clearLockout(m, this.policy, user.username, now);
+      return {
+        ...(user.disabledAt !== null ? { disabledAt: null } : {}),
+        ...(cleared > 0 || user.failedLogins !== 0 ? { failedLogins: 0 } : {}),
+        ...(user.lockedUntil !== null ? { lockedUntil: null } : {}),
+      };
+    });
   }
 
   /**
@@ -304,8 +218,8 @@ export class AccountsService implements OnModuleInit {
    * @throws DomainError `not_found`
    */
   allowNewKey(username: string, actor: Actor): Promise<AccountChange> {
-    return this.change(username, actor, AuditAction.UserKeyCreationAllowed, (user) =>
-      user.keyCreationBlocked ? { keyCreationBlocked: false } : {},
+    return this.change(username, actor, AuditAction.UserKeyCreationAllowed, (_m, user) =>
+      Promise.resolve(user.keyCreationBlocked ? { keyCreationBlocked: false } : {}),
     );
   }
 
@@ -317,15 +231,7 @@ export class AccountsService implements OnModuleInit {
   async list(query: ListUsersQuery = {}): Promise<UserPage> {
     const offset = query.offset ?? 0;
     const limit = query.limit ?? DEFAULT_PAGE;
-    if (!Number.isSafeInteger(offset) || offset < 0) {
-      throw new DomainError(ErrorCode.InvalidRequest, 'offset must be a non-negative integer');
-    }
-    if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_PAGE) {
-      throw new DomainError(
-        ErrorCode.InvalidRequest,
-        `limit must be an integer from 1 to ${MAX_PAGE}`,
-      );
-    }
+    assertPage(offset, limit, MAX_PAGE);
     if (query.status !== undefined && !USER_STATUSES.includes(query.status)) {
       throw new DomainError(
         ErrorCode.InvalidRequest,
@@ -378,12 +284,11 @@ export class AccountsService implements OnModuleInit {
   // ---------------------------------------------------------------- employee operations
 
   /**
-   * Checks a login. Unknown, disabled, wrong-password and expired-temporary logins all fail with
-   * the same `invalid_credentials` after one bcrypt (a dummy one for unknown users), so neither
-   * the answer nor its timing tells them apart; the reason goes to the audit trail only. Locked
-   * accounts, and unknown names that failed as often, get `too_many_attempts` before any bcrypt.
+   * Checks a login (the shared flow of {@link CredentialCore.authenticate}): unknown, disabled,
+   * wrong-password and expired-temporary logins all fail alike with `invalid_credentials`; a
+   * name locked for this client, or everywhere, gets `too_many_attempts` before any bcrypt.
    *
-   * @param client who is trying (e.g. the address), for the audit trail.
+   * @param client the client address: failures count per (name, address) and per name.
    * @throws DomainError `invalid_credentials`, `too_many_attempts` (with `retryAfterSeconds`)
    */
   async authenticate(
@@ -391,71 +296,17 @@ export class AccountsService implements OnModuleInit {
     password: string,
     client: string,
   ): Promise<AuthenticatedUser> {
-    assertString(username, 'username');
-    assertString(password, 'password');
-    assertString(client, 'client');
-    const name = normalizeUsername(username);
-    const user = isValidUsername(name) ? await this.findWithHash({ username: name }) : null;
-    if (!user) return this.failUnknownUser(name, password, client);
-
-    const wait = retryAfterSeconds(user.lockedUntil, this.clock.now());
-    if (wait > 0) throw tooManyAttempts(wait);
-    const candidate = candidateOf(user, password);
-    const verified = await this.hasher.verify(candidate, user.passwordHash);
-    // Upgrade a hash made at a lower cost, once the password is proven (success path only).
-    const rehash =
-      verified && user.disabledAt === null
-        ? await this.hasher.upgradedHash(candidate, user.passwordHash)
-        : undefined;
-
-    const result = await this.runner.run(async (m) => {
-      // Decide on the row as it is now, locked: a concurrent reset or disable wins.
-      const fresh = await this.lockById(m, user.id);
-      if (!fresh) return { ok: false as const };
-      const now = this.clock.now();
-      const sameHash = fresh.passwordHash === user.passwordHash;
-      const reason = failureReason(fresh, verified && sameHash, now);
-      if (reason !== null) {
-        await this.recordFailure(m, fresh, reason, {
-          client: truncate(client, MAX_AUDITED_CLIENT_CHARS),
-        });
-        return { ok: false as const };
-      }
-      await m.update(
-        UserEntity,
-        { id: fresh.id },
-        {
-          failedLogins: 0,
-          lockedUntil: null,
-          ...(rehash !== undefined ? { passwordHash: rehash } : {}),
-          updatedAt: new Date(now),
-        },
-      );
-      await this.audit.append(m, {
-        actorType: 'user',
-        actor: fresh.username,
-        action: AuditAction.LoginSucceeded,
-        subject: fresh.username,
-        details: {
-          client: truncate(client, MAX_AUDITED_CLIENT_CHARS),
-          mustChangePassword: fresh.mustChangePassword,
-        },
-      });
-      return { ok: true as const, mustChangePassword: fresh.mustChangePassword };
-    });
-    if (!result.ok) throw invalidCredentials();
+    const user = await this.core.authenticate(this.policy, username, password, client);
     return {
       userId: user.id,
       username: user.username,
-      mustChangePassword: result.mustChangePassword,
+      mustChangePassword: user.mustChangePassword,
     };
   }
 
   /**
-   * Replaces the password of a logged-in user. The current password is checked first (a wrong
-   * one counts as a failed login), then the policy, with the temporary password being the current
-   * one while the user must change it. Clears the must-change flag and the temporary expiry.
-   * Audited as `auth.password_changed`.
+   * Replaces the password of a logged-in user ({@link CredentialCore.changePassword}); the user's
+   * other secure sessions end (`sessions_valid_after`). Audited as `auth.password_changed`.
    *
    * @throws DomainError `invalid_credentials`, `too_many_attempts`, `weak_password`
    */
@@ -463,159 +314,38 @@ export class AccountsService implements OnModuleInit {
     userId: number,
     currentPassword: string,
     newPassword: string,
+    client = 'unknown',
   ): Promise<void> {
-    if (!Number.isSafeInteger(userId) || userId < 1)
-      throw new TypeError('userId must be a positive integer');
-    assertString(currentPassword, 'currentPassword');
-    assertString(newPassword, 'newPassword');
-    const user = await this.findWithHash({ id: userId });
-    if (!user) {
-      await this.hasher.dummyVerify(currentPassword);
-      throw invalidCredentials();
-    }
-    const wait = retryAfterSeconds(user.lockedUntil, this.clock.now());
-    if (wait > 0) throw tooManyAttempts(wait);
-    const current = candidateOf(user, currentPassword);
-    const verified = await this.hasher.verify(current, user.passwordHash);
-    const reason = failureReason(user, verified, this.clock.now());
-    if (reason !== null) {
-      await this.runner.run(async (m) => {
-        const fresh = await this.lockById(m, user.id);
-        if (fresh) await this.recordFailure(m, fresh, reason, { during: 'password_change' });
-      });
-      throw invalidCredentials();
-    }
-    // Only after the current password is proven: the policy compares against it.
-    checkPasswordPolicy(newPassword, {
-      username: user.username,
-      currentPassword: current,
-      temporaryPassword: user.mustChangePassword ? current : undefined,
-    });
-    const passwordHash = await this.hasher.hash(newPassword);
-    await this.runner.run(async (m) => {
-      const fresh = await this.lockById(m, user.id);
-      // Reset or changed meanwhile: the current password we checked is no longer current.
-      if (!fresh || fresh.passwordHash !== user.passwordHash || fresh.disabledAt !== null) {
-        throw invalidCredentials();
-      }
-      await m.update(
-        UserEntity,
-        { id: fresh.id },
-        {
-          passwordHash,
-          mustChangePassword: false,
-          tempPasswordExpiresAt: null,
-          failedLogins: 0,
-          lockedUntil: null,
-          // The user's other sessions end too; this one goes back to open (PROTOCOL.md §4).
-          sessionsValidAfter: new Date(this.clock.now()),
-          updatedAt: new Date(this.clock.now()),
-        },
-      );
-      await this.audit.append(m, {
-        actorType: 'user',
-        actor: fresh.username,
-        action: AuditAction.PasswordChanged,
-        subject: fresh.username,
-        details: { wasTemporary: fresh.mustChangePassword },
-      });
-    });
+    await this.core.changePassword(this.policy, userId, currentPassword, newPassword, client);
+  }
+
+  /**
+   * Ends every lock of the account and forgets its failed logins, from every address. Audited as
+   * `user.unlocked`.
+   *
+   * @throws DomainError `not_found`
+   */
+  async unlock(username: string, actor: Actor): Promise<AccountChange> {
+    const { changed, record } = await this.core.unlock(this.policy, username, actor, notFound);
+    const fresh = await this.ds.getRepository(UserEntity).findOneByOrFail({ id: record.id });
+    return { changed, user: toSummary(fresh, this.clock.now()) };
   }
 
   // ---------------------------------------------------------------- internals
-
-  /** The unknown-user path: same lockout, same bcrypt time, same answer as a real account. */
-  private async failUnknownUser(name: string, password: string, client: string): Promise<never> {
-    const key = truncate(name, MAX_THROTTLE_KEY_CHARS);
-    const wait = this.unknownUsers.retryAfterSeconds(key);
-    if (wait > 0) throw tooManyAttempts(wait);
-    await this.hasher.dummyVerify(password);
-    const outcome = this.unknownUsers.recordFailure(key);
-    const actor = truncate(name, MAX_AUDITED_NAME_CHARS) || '(empty)';
-    const events: AuditEventInput[] = [
-      {
-        actorType: 'user',
-        actor,
-        action: AuditAction.LoginFailed,
-        subject: null,
-        details: {
-          reason: 'unknown_user' satisfies LoginFailureReason,
-          client: truncate(client, MAX_AUDITED_CLIENT_CHARS),
-          failedLogins: outcome.failures,
-        },
-      },
-    ];
-    if (outcome.lockedUntil !== null)
-      events.push(this.lockEvent(null, outcome, { attemptedUsername: actor }));
-    await this.runner.run((m) => this.audit.append(m, events));
-    throw invalidCredentials();
-  }
-
-  /** Counts a failure on a row locked by the caller, locks when due, and audits both. */
-  private async recordFailure(
-    m: EntityManager,
-    user: UserEntity,
-    reason: LoginFailureReason,
-    details: Record<string, string>,
-  ): Promise<FailureOutcome> {
-    const now = this.clock.now();
-    const outcome = nextFailure(user.failedLogins, now, this.lockout);
-    await m.update(
-      UserEntity,
-      { id: user.id },
-      {
-        failedLogins: outcome.failures,
-        ...(outcome.lockedUntil !== null ? { lockedUntil: new Date(outcome.lockedUntil) } : {}),
-        updatedAt: new Date(now),
-      },
-    );
-    const events: AuditEventInput[] = [
-      {
-        actorType: 'user',
-        actor: user.username,
-        action: AuditAction.LoginFailed,
-        subject: user.username,
-        details: { reason, failedLogins: outcome.failures, ...details },
-      },
-    ];
-    if (outcome.lockedUntil !== null) events.push(this.lockEvent(user.username, outcome));
-    await this.audit.append(m, events);
-    return outcome;
-  }
-
-  /** `auth.account_locked`: the service locks, so the actor is the system. */
-  private lockEvent(
-    subject: string | null,
-    outcome: FailureOutcome,
-    extra: Record<string, string> = {},
-  ): AuditEventInput {
-    return {
-      actorType: 'system',
-      actor: SYSTEM_ACTOR,
-      action: AuditAction.AccountLocked,
-      subject,
-      details: {
-        lockSeconds: outcome.lockSeconds,
-        lockedUntil: new Date(outcome.lockedUntil ?? 0).toISOString(),
-        failedLogins: outcome.failures,
-        ...extra,
-      },
-    };
-  }
 
   /** An admin change on one account, with `changed` false when it was already so. */
   private async change(
     username: string,
     actor: Actor,
     action: AuditAction,
-    patchOf: (user: UserEntity, now: Date) => Partial<UserEntity>,
+    patchOf: (m: EntityManager, user: UserEntity, now: Date) => Promise<Partial<UserEntity>>,
   ): Promise<AccountChange> {
     assertActor(actor);
     const name = this.lookupName(username);
     return this.runner.run(async (m) => {
       const user = await this.lockByName(m, name);
       const now = new Date(this.clock.now());
-      const patch = patchOf(user, now);
+      const patch = await patchOf(m, user, now);
       const fields = Object.keys(patch).sort();
       const changed = fields.length > 0;
       if (changed) {
@@ -639,29 +369,10 @@ export class AccountsService implements OnModuleInit {
     return name;
   }
 
-  private findWithHash(where: { username: string } | { id: number }): Promise<UserEntity | null> {
-    return this.ds
-      .getRepository(UserEntity)
-      .createQueryBuilder('u')
-      .addSelect('u.passwordHash')
-      .where(where)
-      .getOne();
-  }
-
-  /** The row with its hash, locked for the rest of the transaction (FOR UPDATE on MySQL). */
-  private lockById(m: EntityManager, id: number): Promise<UserEntity | null> {
-    const qb = m.createQueryBuilder(UserEntity, 'u').addSelect('u.passwordHash').where({ id });
-    return this.runner.forUpdate(qb).getOne();
-  }
-
   private async lockByName(m: EntityManager, username: string): Promise<UserEntity> {
     const user = await m.findOne(UserEntity, { where: { username }, lock: this.runner.rowLock() });
     if (!user) throw notFound();
     return user;
-  }
-
-  private temporaryExpiry(now: Date): Date {
-    return new Date(now.getTime() + this.config.tempPasswordTtlHours * HOUR_MS);
   }
 
   private actorOf(actor: Actor): Pick<AuditEventInput, 'actorType' | 'actor'> {

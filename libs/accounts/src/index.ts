@@ -1,6 +1,9 @@
 export * from './account.types';
 export * from './accounts.module';
-export { AccountsService, type LoginFailureReason, type UserProfile } from './accounts.service';
+export { AccountsService, type UserProfile } from './accounts.service';
+export * from './credential-core';
+export * from './login-lockout';
+export * from './login-metrics';
 export * from './login-throttle';
 export * from './operators.service';
 export * from './password-hasher';

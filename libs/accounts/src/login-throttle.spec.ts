@@ -1,8 +1,6 @@
-import { ManualClock } from '@dss/common';
 import {
   lockoutPolicyOf,
   lockoutSeconds,
-  LoginThrottle,
   MAX_LOCKOUT_SECONDS,
   nextFailure,
   retryAfterSeconds,
@@ -52,34 +50,5 @@ describe('retryAfterSeconds / nextFailure', () => {
       lockSeconds: 60,
       lockedUntil: 61_000,
     });
-  });
-});
-
-describe('LoginThrottle', () => {
-  it('locks an unknown name like an account, with backoff', () => {
-    const clock = new ManualClock();
-    const throttle = new LoginThrottle(policy, clock);
-    expect(throttle.recordFailure('ghost').lockSeconds).toBe(0);
-    expect(throttle.recordFailure('ghost').lockSeconds).toBe(0);
-    expect(throttle.retryAfterSeconds('ghost')).toBe(0);
-    expect(throttle.recordFailure('ghost').lockSeconds).toBe(60);
-    expect(throttle.retryAfterSeconds('ghost')).toBe(60);
-    expect(throttle.retryAfterSeconds('other')).toBe(0);
-    clock.advance(60_000);
-    expect(throttle.retryAfterSeconds('ghost')).toBe(0);
-    expect(throttle.recordFailure('ghost')).toMatchObject({ failures: 4, lockSeconds: 120 });
-    expect(throttle.retryAfterSeconds('ghost')).toBe(120);
-    throttle.reset('ghost');
-    expect(throttle.retryAfterSeconds('ghost')).toBe(0);
-  });
-
-  it('stays bounded, forgetting the stalest name first', () => {
-    const throttle = new LoginThrottle(policy, new ManualClock(), 3);
-    for (const name of ['a', 'b', 'c']) throttle.recordFailure(name);
-    throttle.recordFailure('a'); // a is now the freshest
-    throttle.recordFailure('d');
-    expect(throttle.size).toBe(3);
-    expect(throttle.recordFailure('b').failures).toBe(1); // b was forgotten
-    expect(throttle.recordFailure('a').failures).toBe(3);
   });
 });

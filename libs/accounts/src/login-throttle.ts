@@ -1,11 +1,7 @@
-import { type Clock } from '@dss/common';
 import { type DssConfig } from '@dss/config';
 
 /** The longest lock, in seconds, unless the configured base lock is itself longer. */
 export const MAX_LOCKOUT_SECONDS = 3600;
-
-/** Default bound of the in-memory table of unknown usernames. */
-export const DEFAULT_THROTTLE_ENTRIES = 10_000;
 
 /** When an account locks and for how long (DESIGN.md §5). */
 export interface LockoutPolicy {
@@ -73,64 +69,4 @@ export function nextFailure(
   const failures = previousFailures + 1;
   const lockSeconds = lockoutSeconds(failures, policy);
   return { failures, lockSeconds, lockedUntil: lockSeconds > 0 ? now + lockSeconds * 1000 : null };
-}
-
-interface Entry {
-  failures: number;
-  lockedUntil: number | null;
-}
-
-/**
- * Failure counters for login names that have no account, kept in memory so that an unknown
- * username locks exactly like a real one (otherwise "locked" would reveal that an account
- * exists). Bounded: past `maxEntries` the least recently failed name is forgotten.
- *
- * Per process: behind a load balancer each instance counts on its own, while real accounts count
- * in the database. The difference only shows after `maxFailures` tries spread over instances.
- */
-export class LoginThrottle {
-  private readonly entries = new Map<string, Entry>();
-
-  constructor(
-    private readonly policy: LockoutPolicy,
-    private readonly clock: Clock,
-    private readonly maxEntries: number = DEFAULT_THROTTLE_ENTRIES,
-  ) {
-    if (!Number.isInteger(maxEntries) || maxEntries < 1) {
-      throw new RangeError('maxEntries must be a positive integer');
-    }
-  }
-
-  /** Seconds until `key` may try again, or 0. */
-  retryAfterSeconds(key: string): number {
-    return retryAfterSeconds(this.entries.get(key)?.lockedUntil, this.clock.now());
-  }
-
-  /** Counts a failure for `key`. */
-  recordFailure(key: string): FailureOutcome {
-    const previous = this.entries.get(key);
-    const outcome = nextFailure(previous?.failures ?? 0, this.clock.now(), this.policy);
-    // Delete and re-insert: Map keeps insertion order, so the first key is the stalest.
-    this.entries.delete(key);
-    this.entries.set(key, {
-      failures: outcome.failures,
-      lockedUntil: outcome.lockedUntil ?? previous?.lockedUntil ?? null,
-    });
-    while (this.entries.size > this.maxEntries) {
-      const stalest = this.entries.keys().next().value;
-      if (stalest === undefined) break;
-      this.entries.delete(stalest);
-    }
-    return outcome;
-  }
-
-  /** Forgets `key`. */
-  reset(key: string): void {
-    this.entries.delete(key);
-  }
-
-  /** Names currently tracked. */
-  get size(): number {
-    return this.entries.size;
-  }
 }

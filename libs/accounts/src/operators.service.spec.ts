@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AuditService } from '@dss/audit';
-import { DomainError, ErrorCode, ManualClock } from '@dss/common';
-import { loadConfig } from '@dss/config';
+import { ErrorCode, ManualClock } from '@dss/common';
+import { type DssConfig, loadConfig } from '@dss/config';
 import {
   AuditEventEntity,
   OperatorSessionEntity,
@@ -12,7 +12,9 @@ import {
 } from '@dss/persistence';
 import { type DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
+import { domainErrorOf } from '../../../test/support/thrown';
 import { type Actor } from './account.types';
+import { CredentialCore } from './credential-core';
 import { OperatorsService } from './operators.service';
 import { PasswordHasher } from './password-hasher';
 import { TEMPORARY_PASSWORD_PATTERN } from './temporary-password';
@@ -20,15 +22,7 @@ import { TEMPORARY_PASSWORD_PATTERN } from './temporary-password';
 const admin: Actor = { type: 'operator', name: 'admin' };
 const GOOD = 'correct-Staple-Wombat-93';
 
-async function domainError(work: Promise<unknown>): Promise<DomainError> {
-  try {
-    await work;
-  } catch (err) {
-    if (err instanceof DomainError) return err;
-    throw err;
-  }
-  throw new Error('expected a DomainError');
-}
+const domainError = domainErrorOf;
 
 describe('OperatorsService (integration)', () => {
   let db: TestDatabase;
@@ -36,13 +30,15 @@ describe('OperatorsService (integration)', () => {
   let clock: ManualClock;
   let audit: AuditService;
   let hasher: PasswordHasher;
+  const withCore = (d: DataSource, a: AuditService, config: DssConfig): OperatorsService => {
+    const runner = new TransactionRunner(d);
+    const core = new CredentialCore(d, runner, a, hasher, clock, config);
+    return new OperatorsService(d, runner, a, hasher, core, clock, config);
+  };
   const make = (env: Record<string, string> = {}) =>
-    new OperatorsService(
+    withCore(
       ds,
-      new TransactionRunner(ds),
       audit,
-      hasher,
-      clock,
       loadConfig(
         {
           DSS_DATA_DIR: db.dataDir,
@@ -196,12 +192,9 @@ describe('OperatorsService (integration)', () => {
       dataDir: other.dataDir,
     });
     try {
-      const operators = new OperatorsService(
+      const operators = withCore(
         otherDs,
-        new TransactionRunner(otherDs),
         new AuditService(new TransactionRunner(otherDs), clock),
-        hasher,
-        clock,
         loadConfig(
           { DSS_DATA_DIR: other.dataDir, DSS_ADMIN_BOOTSTRAP_PASSWORD: 'from the environment 1' },
           other.dataDir,

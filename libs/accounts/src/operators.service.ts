@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
-import { AuditAction, type AuditEventInput, AuditService } from '@dss/audit';
+import { AuditAction, AuditService } from '@dss/audit';
 import { type Clock, CLOCK, DomainError, ErrorCode } from '@dss/common';
 import { DSS_CONFIG, type DssConfig } from '@dss/config';
 import { writeSecretFile } from '@dss/keystore';
@@ -15,15 +15,15 @@ import {
 import { DataSource, type EntityManager, IsNull } from 'typeorm';
 import { type Actor, type UserStatus } from './account.types';
 import {
-  type FailureOutcome,
-  type LockoutPolicy,
-  lockoutPolicyOf,
-  LoginThrottle,
-  nextFailure,
-  retryAfterSeconds,
-} from './login-throttle';
+  assertActor,
+  assertPage,
+  CredentialCore,
+  type CredentialPolicy,
+  entityCredentialStore,
+  isLocked,
+} from './credential-core';
 import { PasswordHasher } from './password-hasher';
-import { checkPasswordPolicy } from './password-policy';
+import { normalizePassword } from './password-policy';
 import { canonicalizeTemporaryPassword, generateTemporaryPassword } from './temporary-password';
 import { assertValidUsername, isValidUsername, normalizeUsername } from './username';
 
@@ -45,6 +45,8 @@ export interface OperatorSummary {
   role: OperatorRole;
   status: OperatorStatus;
   mustChangePassword: boolean;
+  /** Expiry of the one-time password while it must still be changed (null: never expires). */
+  temporaryPasswordExpiresAt: Date | null;
   failedLogins: number;
   /** End of the current lock; null when the operator is not locked now. */
   lockedUntil: Date | null;
@@ -59,6 +61,7 @@ export interface IssuedOperatorPassword {
   username: string;
   role: OperatorRole;
   temporaryPassword: string;
+  temporaryPasswordExpiresAt: Date;
 }
 
 /** A successful operator login. */
@@ -104,51 +107,14 @@ export interface OperatorPage {
   total: number;
 }
 
-/** Why an operator login failed: for the audit trail only, never for the wire. */
-export type OperatorLoginFailureReason = 'wrong_password' | 'unknown_operator' | 'disabled';
-
-const SYSTEM_ACTOR = 'accounts';
 const BOOTSTRAP_ACTOR = 'bootstrap';
-const MAX_AUDITED_CHARS = 128;
 const DEFAULT_PAGE = 50;
 const MAX_PAGE = 500;
 
 class AlreadyBootstrapped extends Error {}
 
-function truncate(value: string, max: number): string {
-  const chars = [...value];
-  return chars.length <= max ? value : chars.slice(0, max).join('');
-}
-
-function invalidCredentials(): DomainError {
-  return new DomainError(ErrorCode.InvalidCredentials, 'invalid username or password');
-}
-
-function tooManyAttempts(retryAfter: number): DomainError {
-  return new DomainError(ErrorCode.TooManyAttempts, 'too many failed attempts; try again later', {
-    retryAfterSeconds: retryAfter,
-  });
-}
-
 function notFound(): DomainError {
   return new DomainError(ErrorCode.NotFound, 'no such operator');
-}
-
-function assertActor(actor: Actor): void {
-  if (
-    typeof actor !== 'object' ||
-    actor === null ||
-    !['operator', 'system', 'user'].includes(actor.type) ||
-    typeof actor.name !== 'string' ||
-    actor.name === '' ||
-    actor.name.length > MAX_AUDITED_CHARS
-  ) {
-    throw new TypeError('actor must be { type: operator | system | user, name: 1..128 chars }');
-  }
-}
-
-function assertString(value: unknown, what: string): asserts value is string {
-  if (typeof value !== 'string') throw new TypeError(`${what} must be a string`);
 }
 
 function assertRole(role: unknown): asserts role is OperatorRole {
@@ -160,15 +126,11 @@ function assertRole(role: unknown): asserts role is OperatorRole {
   }
 }
 
-function isLocked(op: OperatorEntity, now: number): boolean {
-  return op.lockedUntil !== null && op.lockedUntil.getTime() > now;
-}
-
 function toSummary(op: OperatorEntity, now: number): OperatorSummary {
   const status: OperatorStatus =
     op.disabledAt !== null
       ? 'disabled'
-      : isLocked(op, now)
+      : isLocked(op.lockedUntil, now)
         ? 'locked'
         : op.mustChangePassword
           ? 'must_change_password'
@@ -178,18 +140,14 @@ function toSummary(op: OperatorEntity, now: number): OperatorSummary {
     role: op.role,
     status,
     mustChangePassword: op.mustChangePassword,
+    temporaryPasswordExpiresAt: op.mustChangePassword ? op.tempPasswordExpiresAt : null,
     failedLogins: op.failedLogins,
-    lockedUntil: isLocked(op, now) ? op.lockedUntil : null,
+    lockedUntil: isLocked(op.lockedUntil, now) ? op.lockedUntil : null,
     disabled: op.disabledAt !== null,
     createdAt: op.createdAt,
     updatedAt: op.updatedAt,
     lastLoginAt: op.lastLoginAt,
   };
-}
-
-/** What the operator typed, read as a one-time password while they hold one. */
-function candidateOf(op: OperatorEntity, password: string): string {
-  return op.mustChangePassword ? (canonicalizeTemporaryPassword(password) ?? password) : password;
 }
 
 /**
@@ -200,20 +158,35 @@ function candidateOf(op: OperatorEntity, password: string): string {
  */
 @Injectable()
 export class OperatorsService {
-  private readonly lockout: LockoutPolicy;
-  /** Failure counters for names without an operator (no enumeration through lockout). */
-  private readonly unknownOperators: LoginThrottle;
+  /** What the shared credential flows need to know about operators. */
+  readonly policy: CredentialPolicy<OperatorEntity>;
 
   constructor(
     private readonly ds: DataSource,
     private readonly runner: TransactionRunner,
     private readonly audit: AuditService,
     private readonly hasher: PasswordHasher,
+    private readonly core: CredentialCore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(DSS_CONFIG) private readonly config: DssConfig,
   ) {
-    this.lockout = lockoutPolicyOf(config);
-    this.unknownOperators = new LoginThrottle(this.lockout, clock);
+    this.policy = {
+      kind: 'operator',
+      actions: {
+        loginSucceeded: AuditAction.OperatorLoginSucceeded,
+        loginFailed: AuditAction.OperatorLoginFailed,
+        locked: AuditAction.OperatorLocked,
+        unlocked: AuditAction.OperatorUnlocked,
+        passwordChanged: AuditAction.OperatorPasswordChanged,
+        passwordReset: AuditAction.OperatorPasswordReset,
+      },
+      store: entityCredentialStore(ds, runner, OperatorEntity),
+      loginDetails: (op) => ({ role: op.role }),
+      onLogin: async (m, op, now) => {
+        await m.update(OperatorEntity, { id: op.id }, { lastLoginAt: now });
+      },
+      endSessions: (m, op, now) => this.revokeSessions(m, op.id, now),
+    };
   }
 
   /** Where a generated bootstrap password is written. */
@@ -233,8 +206,9 @@ export class OperatorsService {
     const fromEnv = this.config.adminBootstrapPassword;
     const password = fromEnv ?? generateTemporaryPassword();
     // Stored as login will read it while the password is one-time (see candidateOf).
+    const normalized = normalizePassword(password) ?? password;
     const passwordHash = await this.hasher.hash(
-      canonicalizeTemporaryPassword(password) ?? password,
+      canonicalizeTemporaryPassword(normalized) ?? normalized,
     );
     const passwordSource = fromEnv === undefined ? 'generated' : 'DSS_ADMIN_BOOTSTRAP_PASSWORD';
     const file = this.initialPasswordFile;
@@ -248,6 +222,8 @@ export class OperatorsService {
           passwordHash,
           role: 'admin',
           mustChangePassword: true,
+          // The first admin's password does not expire: it is the only way into a new install.
+          tempPasswordExpiresAt: null,
           failedLogins: 0,
           lockedUntil: null,
           disabledAt: null,
@@ -303,16 +279,16 @@ export class OperatorsService {
     assertValidUsername(name);
     if (await this.ds.getRepository(OperatorEntity).existsBy({ username: name }))
       throw this.exists(name);
-    const temporaryPassword = generateTemporaryPassword();
-    const passwordHash = await this.hasher.hash(temporaryPassword);
+    const now = new Date(this.clock.now());
+    const issued = await this.core.temporaryCredential(now);
     try {
       await this.runner.run(async (m) => {
-        const now = new Date(this.clock.now());
         await m.insert(OperatorEntity, {
           username: name,
-          passwordHash,
+          passwordHash: issued.passwordHash,
           role,
           mustChangePassword: true,
+          tempPasswordExpiresAt: issued.expiresAt,
           failedLogins: 0,
           lockedUntil: null,
           disabledAt: null,
@@ -320,19 +296,26 @@ export class OperatorsService {
           updatedAt: now,
           lastLoginAt: null,
         });
+        // Failures counted on the name before it had an account no longer count.
+        await this.core.lockout.clear(m, 'operator', name);
         await this.audit.append(m, {
           actorType: actor.type,
           actor: actor.name,
           action: AuditAction.OperatorCreated,
           subject: name,
-          details: { role },
+          details: { role, temporaryPasswordExpiresAt: issued.expiresAt.toISOString() },
         });
       });
     } catch (err) {
       if (isUniqueViolation(err)) throw this.exists(name);
       throw err;
     }
-    return { username: name, role, temporaryPassword };
+    return {
+      username: name,
+      role,
+      temporaryPassword: issued.temporaryPassword,
+      temporaryPasswordExpiresAt: issued.expiresAt,
+    };
   }
 
   /**
@@ -348,70 +331,20 @@ export class OperatorsService {
     password: string,
     client: string,
   ): Promise<AuthenticatedOperator> {
-    assertString(username, 'username');
-    assertString(password, 'password');
-    assertString(client, 'client');
-    const name = normalizeUsername(username);
-    const op = isValidUsername(name) ? await this.findWithHash({ username: name }) : null;
-    const from = truncate(client, MAX_AUDITED_CHARS);
-    if (!op) return this.failUnknown(name, password, from);
-
-    const wait = retryAfterSeconds(op.lockedUntil, this.clock.now());
-    if (wait > 0) throw tooManyAttempts(wait);
-    const candidate = candidateOf(op, password);
-    const verified = await this.hasher.verify(candidate, op.passwordHash);
-    const rehash =
-      verified && op.disabledAt === null
-        ? await this.hasher.upgradedHash(candidate, op.passwordHash)
-        : undefined;
-    const result = await this.runner.run(async (m) => {
-      const fresh = await this.lockById(m, op.id);
-      if (!fresh) return null;
-      const reason: OperatorLoginFailureReason | null =
-        fresh.disabledAt !== null
-          ? 'disabled'
-          : !verified || fresh.passwordHash !== op.passwordHash
-            ? 'wrong_password'
-            : null;
-      if (reason !== null) {
-        await this.recordFailure(m, fresh, reason, { client: from });
-        return null;
-      }
-      const now = new Date(this.clock.now());
-      await m.update(
-        OperatorEntity,
-        { id: fresh.id },
-        {
-          failedLogins: 0,
-          lockedUntil: null,
-          lastLoginAt: now,
-          updatedAt: now,
-          ...(rehash !== undefined ? { passwordHash: rehash } : {}),
-        },
-      );
-      await this.audit.append(m, {
-        actorType: 'operator',
-        actor: fresh.username,
-        action: AuditAction.OperatorLoginSucceeded,
-        subject: fresh.username,
-        details: { client: from, role: fresh.role, mustChangePassword: fresh.mustChangePassword },
-      });
-      return fresh;
-    });
-    if (!result) throw invalidCredentials();
+    const op = await this.core.authenticate(this.policy, username, password, client);
     return {
-      operatorId: result.id,
-      username: result.username,
-      role: result.role,
-      mustChangePassword: result.mustChangePassword,
+      operatorId: op.id,
+      username: op.username,
+      role: op.role,
+      mustChangePassword: op.mustChangePassword,
     };
   }
 
   /**
-   * Replaces an operator's password: the current one is checked first (a wrong one counts as a
-   * failed login), then the users' policy. Revokes every session of the operator in the same
-   * transaction (they log in again). Audited as `operator.password_changed`. Once the bootstrap
-   * `admin` has chosen a password, the file with the generated one is removed.
+   * Replaces an operator's password ({@link CredentialCore.changePassword}) and revokes every
+   * session of the operator in the same transaction (they log in again). Audited as
+   * `operator.password_changed`. Once the bootstrap `admin` has chosen a password, the file with
+   * the generated one is removed.
    *
    * @throws DomainError `invalid_credentials`, `too_many_attempts`, `weak_password`
    */
@@ -419,105 +352,51 @@ export class OperatorsService {
     operatorId: number,
     currentPassword: string,
     newPassword: string,
+    client = 'unknown',
   ): Promise<{ revokedSessions: number }> {
-    if (!Number.isSafeInteger(operatorId) || operatorId < 1)
-      throw new TypeError('operatorId must be a positive integer');
-    assertString(currentPassword, 'currentPassword');
-    assertString(newPassword, 'newPassword');
-    const op = await this.findWithHash({ id: operatorId });
-    if (!op) {
-      await this.hasher.dummyVerify(currentPassword);
-      throw invalidCredentials();
-    }
-    const wait = retryAfterSeconds(op.lockedUntil, this.clock.now());
-    if (wait > 0) throw tooManyAttempts(wait);
-    const current = candidateOf(op, currentPassword);
-    const verified = await this.hasher.verify(current, op.passwordHash);
-    if (!verified || op.disabledAt !== null) {
-      await this.runner.run(async (m) => {
-        const fresh = await this.lockById(m, op.id);
-        if (fresh)
-          await this.recordFailure(m, fresh, verified ? 'disabled' : 'wrong_password', {
-            during: 'password_change',
-          });
-      });
-      throw invalidCredentials();
-    }
-    checkPasswordPolicy(newPassword, {
-      username: op.username,
-      currentPassword: current,
-      temporaryPassword: op.mustChangePassword ? current : undefined,
-    });
-    const passwordHash = await this.hasher.hash(newPassword);
-    const revokedSessions = await this.runner.run(async (m) => {
-      const fresh = await this.lockById(m, op.id);
-      if (!fresh || fresh.passwordHash !== op.passwordHash || fresh.disabledAt !== null) {
-        throw invalidCredentials();
-      }
-      const now = new Date(this.clock.now());
-      await m.update(
-        OperatorEntity,
-        { id: fresh.id },
-        {
-          passwordHash,
-          mustChangePassword: false,
-          failedLogins: 0,
-          lockedUntil: null,
-          updatedAt: now,
-        },
-      );
-      const revoked = await this.revokeSessions(m, fresh.id, now);
-      await this.audit.append(m, {
-        actorType: 'operator',
-        actor: fresh.username,
-        action: AuditAction.OperatorPasswordChanged,
-        subject: fresh.username,
-        details: { wasTemporary: fresh.mustChangePassword, revokedSessions: revoked },
-      });
-      return revoked;
-    });
-    if (op.username === BOOTSTRAP_OPERATOR) rmSync(this.initialPasswordFile, { force: true });
-    return { revokedSessions };
+    const { record, endedSessions } = await this.core.changePassword(
+      this.policy,
+      operatorId,
+      currentPassword,
+      newPassword,
+      client,
+    );
+    if (record.username === BOOTSTRAP_OPERATOR) rmSync(this.initialPasswordFile, { force: true });
+    return { revokedSessions: endedSessions ?? 0 };
   }
 
   /**
-   * Issues a new one-time password (must be changed at next login), clears failures and any
-   * lock, and revokes the operator's sessions. Does not enable a disabled operator. Audited as
-   * `operator.password_reset`.
+   * Issues a new one-time password (must be changed at next login, expires like users'), clears
+   * failures and any lock, and revokes the operator's sessions. Does not enable a disabled
+   * operator. Audited as `operator.password_reset`.
    *
    * @throws DomainError `not_found`
    */
   async resetPassword(username: string, actor: Actor): Promise<IssuedOperatorPassword> {
-    assertActor(actor);
-    const name = this.lookupName(username);
-    if (!(await this.ds.getRepository(OperatorEntity).existsBy({ username: name })))
-      throw notFound();
-    const temporaryPassword = generateTemporaryPassword();
-    const passwordHash = await this.hasher.hash(temporaryPassword);
-    return this.runner.run(async (m) => {
-      const op = await this.lockByName(m, name);
-      const now = new Date(this.clock.now());
-      await m.update(
-        OperatorEntity,
-        { id: op.id },
-        {
-          passwordHash,
-          mustChangePassword: true,
-          failedLogins: 0,
-          lockedUntil: null,
-          updatedAt: now,
-        },
-      );
-      const revoked = await this.revokeSessions(m, op.id, now);
-      await this.audit.append(m, {
-        actorType: actor.type,
-        actor: actor.name,
-        action: AuditAction.OperatorPasswordReset,
-        subject: name,
-        details: { revokedSessions: revoked },
-      });
-      return { username: name, role: op.role, temporaryPassword };
-    });
+    const { record, temporaryPassword, temporaryPasswordExpiresAt } = await this.core.resetPassword(
+      this.policy,
+      username,
+      actor,
+      notFound,
+    );
+    return {
+      username: record.username,
+      role: record.role,
+      temporaryPassword,
+      temporaryPasswordExpiresAt,
+    };
+  }
+
+  /**
+   * Ends every lock of the operator and forgets their failed logins, from every address (so a
+   * locked-out `admin` can be let in from `dss-admin`). Audited as `operator.unlocked`.
+   *
+   * @throws DomainError `not_found`
+   */
+  async unlock(username: string, actor: Actor): Promise<OperatorChange> {
+    const { changed, record } = await this.core.unlock(this.policy, username, actor, notFound);
+    const fresh = await this.ds.getRepository(OperatorEntity).findOneByOrFail({ id: record.id });
+    return { changed, operator: toSummary(fresh, this.clock.now()), revokedSessions: 0 };
   }
 
   /**
@@ -549,13 +428,14 @@ export class OperatorsService {
    * @throws DomainError `not_found`
    */
   enable(username: string, actor: Actor): Promise<OperatorChange> {
-    return this.change(username, actor, AuditAction.OperatorEnabled, (_m, op) =>
-      Promise.resolve({
+    return this.change(username, actor, AuditAction.OperatorEnabled, async (m, op, now) => {
+      const cleared = await this.core.clearLockout(m, this.policy, op.username, now);
+      return {
         ...(op.disabledAt !== null ? { disabledAt: null } : {}),
-        ...(op.failedLogins !== 0 ? { failedLogins: 0 } : {}),
+        ...(cleared > 0 || op.failedLogins !== 0 ? { failedLogins: 0 } : {}),
         ...(op.lockedUntil !== null ? { lockedUntil: null } : {}),
-      }),
-    );
+      };
+    });
   }
 
   /**
@@ -566,10 +446,7 @@ export class OperatorsService {
   async list(query: ListOperatorsQuery = {}): Promise<OperatorPage> {
     const offset = query.offset ?? 0;
     const limit = query.limit ?? DEFAULT_PAGE;
-    if (!Number.isSafeInteger(offset) || offset < 0)
-      throw new DomainError(ErrorCode.InvalidRequest, 'offset must be a non-negative integer');
-    if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_PAGE)
-      throw new DomainError(ErrorCode.InvalidRequest, `limit must be from 1 to ${MAX_PAGE}`);
+    assertPage(offset, limit, MAX_PAGE);
     if (query.role !== undefined) assertRole(query.role);
     const [rows, total] = await this.ds.getRepository(OperatorEntity).findAndCount({
       where: query.role === undefined ? {} : { role: query.role },
@@ -595,81 +472,6 @@ export class OperatorsService {
   }
 
   // ---------------------------------------------------------------- internals
-
-  private async failUnknown(name: string, password: string, client: string): Promise<never> {
-    const key = truncate(name, MAX_AUDITED_CHARS);
-    const wait = this.unknownOperators.retryAfterSeconds(key);
-    if (wait > 0) throw tooManyAttempts(wait);
-    await this.hasher.dummyVerify(password);
-    const outcome = this.unknownOperators.recordFailure(key);
-    const actor = truncate(name, 64) || '(empty)';
-    const events: AuditEventInput[] = [
-      {
-        actorType: 'operator',
-        actor,
-        action: AuditAction.OperatorLoginFailed,
-        subject: null,
-        details: {
-          reason: 'unknown_operator' satisfies OperatorLoginFailureReason,
-          client,
-          failedLogins: outcome.failures,
-        },
-      },
-    ];
-    if (outcome.lockedUntil !== null)
-      events.push(this.lockEvent(null, outcome, { attemptedUsername: actor }));
-    await this.audit.record(events);
-    throw invalidCredentials();
-  }
-
-  private async recordFailure(
-    m: EntityManager,
-    op: OperatorEntity,
-    reason: OperatorLoginFailureReason,
-    details: Record<string, string>,
-  ): Promise<void> {
-    const now = this.clock.now();
-    const outcome = nextFailure(op.failedLogins, now, this.lockout);
-    await m.update(
-      OperatorEntity,
-      { id: op.id },
-      {
-        failedLogins: outcome.failures,
-        ...(outcome.lockedUntil !== null ? { lockedUntil: new Date(outcome.lockedUntil) } : {}),
-        updatedAt: new Date(now),
-      },
-    );
-    const events: AuditEventInput[] = [
-      {
-        actorType: 'operator',
-        actor: op.username,
-        action: AuditAction.OperatorLoginFailed,
-        subject: op.username,
-        details: { reason, failedLogins: outcome.failures, ...details },
-      },
-    ];
-    if (outcome.lockedUntil !== null) events.push(this.lockEvent(op.username, outcome));
-    await this.audit.append(m, events);
-  }
-
-  private lockEvent(
-    subject: string | null,
-    outcome: FailureOutcome,
-    extra: Record<string, string> = {},
-  ): AuditEventInput {
-    return {
-      actorType: 'system',
-      actor: SYSTEM_ACTOR,
-      action: AuditAction.OperatorLocked,
-      subject,
-      details: {
-        lockSeconds: outcome.lockSeconds,
-        lockedUntil: new Date(outcome.lockedUntil ?? 0).toISOString(),
-        failedLogins: outcome.failures,
-        ...extra,
-      },
-    };
-  }
 
   private async change(
     username: string,
@@ -716,22 +518,6 @@ export class OperatorsService {
     const name = normalizeUsername(username);
     if (!isValidUsername(name)) throw notFound();
     return name;
-  }
-
-  private findWithHash(
-    where: { username: string } | { id: number },
-  ): Promise<OperatorEntity | null> {
-    return this.ds
-      .getRepository(OperatorEntity)
-      .createQueryBuilder('o')
-      .addSelect('o.passwordHash')
-      .where(where)
-      .getOne();
-  }
-
-  private lockById(m: EntityManager, id: number): Promise<OperatorEntity | null> {
-    const qb = m.createQueryBuilder(OperatorEntity, 'o').addSelect('o.passwordHash').where({ id });
-    return this.runner.forUpdate(qb).getOne();
   }
 
   private async lockByName(m: EntityManager, username: string): Promise<OperatorEntity> {

@@ -54,6 +54,25 @@ export function commonPasswordSet(): ReadonlySet<string> {
   return commonPasswords;
 }
 
+/** A lone (unpaired) UTF-16 surrogate: not text, and UTF-8 would turn it into U+FFFD. */
+const LONE_SURROGATE = /\p{Cs}/u;
+/** C0 and C1 control characters (tab and newline included): no one types them in a password. */
+const CONTROL = /\p{Cc}/u;
+/** Characters that show nothing: default-ignorable code points (zero-width spaces, joiners…). */
+const INVISIBLE = /\p{Default_Ignorable_Code_Point}/u;
+const INVISIBLE_G = /\p{Default_Ignorable_Code_Point}/gu;
+
+/**
+ * The form of a password that is hashed and compared (NIST SP 800-63B §5.1.1.2): Unicode NFKC,
+ * so that the same password typed on two keyboards (composed or decomposed accents, full-width
+ * forms) is one password. Undefined for a string that is not well-formed UTF-16 (a lone
+ * surrogate), which no password can be.
+ */
+export function normalizePassword(password: string): string | undefined {
+  if (typeof password !== 'string' || LONE_SURROGATE.test(password)) return undefined;
+  return password.normalize('NFKC');
+}
+
 function weak(reason: string): DomainError {
   return new DomainError(ErrorCode.WeakPassword, reason);
 }
@@ -97,7 +116,10 @@ function sameTemporaryPassword(password: string, temporary: string): boolean {
  * Checks a new password against the policy (DESIGN.md §5) and throws
  * `DomainError(weak_password, <reason>)` for the first rule it breaks:
  *
- * - 12 to 128 characters, counted as Unicode code points after NFKC normalization;
+ * - well-formed Unicode text: no lone surrogate, no control character, no invisible character
+ *   (zero-width space, joiner…) at the start or the end;
+ * - 12 to 128 characters, counted as Unicode code points after NFKC normalization, invisible
+ *   characters not counted towards the minimum;
  * - not the temporary or the current password;
  * - not the username, in any case, nor the username followed by digits;
  * - not a common password: neither the lower-case password nor its base word (leading and
@@ -112,10 +134,24 @@ export function checkPasswordPolicy(password: string, context: PasswordPolicyCon
   if (typeof password !== 'string') throw new TypeError('password must be a string');
   if (typeof context?.username !== 'string')
     throw new TypeError('context.username must be a string');
-  const normalized = password.normalize('NFKC');
+  const normalized = normalizePassword(password);
+  if (normalized === undefined) {
+    throw weak('password must be valid Unicode text (it contains a lone surrogate)');
+  }
+  if (CONTROL.test(normalized)) {
+    throw weak('password must not contain control characters (such as tab or newline)');
+  }
   const chars = [...normalized];
+  if (chars.length > 0 && (INVISIBLE.test(chars[0]) || INVISIBLE.test(chars[chars.length - 1]))) {
+    throw weak('password must not begin or end with an invisible character');
+  }
   if (chars.length < MIN_PASSWORD_CHARS) {
     throw weak(`password must be at least ${MIN_PASSWORD_CHARS} characters`);
+  }
+  if ([...normalized.replace(INVISIBLE_G, '')].length < MIN_PASSWORD_CHARS) {
+    throw weak(
+      `password must be at least ${MIN_PASSWORD_CHARS} visible characters (zero-width and other invisible characters do not count)`,
+    );
   }
   if (chars.length > MAX_PASSWORD_CHARS) {
     throw weak(`password must be at most ${MAX_PASSWORD_CHARS} characters`);

@@ -1,9 +1,14 @@
 import { ManualClock } from '@dss/common';
-import { AuditEventEntity, openDataSource, TransactionRunner } from '@dss/persistence';
+import {
+  AuditChainHeadEntity,
+  AuditEventEntity,
+  openDataSource,
+  TransactionRunner,
+} from '@dss/persistence';
 import { type DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
 import { AuditAction } from './audit-action';
-import { AuditService } from './audit.service';
+import { AUDIT_HEAD_MISSING, AuditService } from './audit.service';
 import { canonicalJson } from './canonical-json';
 import { type BatchOutcome, GroupCommitter } from './group-commit';
 
@@ -112,6 +117,29 @@ describe('AuditService (DESIGN.md §7), on the engine of DSS_DATABASE_URL', () =
       firstInvalidSeq: 30,
       reason: 'event missing',
     });
+  });
+
+  it('reports a missing chain head row as a broken trail, not a crash', async () => {
+    const before = await audit.verify(ds.manager);
+    const head = await ds.query<Record<string, unknown>[]>('SELECT * FROM audit_chain_head');
+    await ds.query('DELETE FROM audit_chain_head');
+    try {
+      expect(await audit.verify(ds.manager)).toEqual({
+        valid: false,
+        checkedEvents: 0,
+        headHash: '',
+        headSeq: 0,
+        firstInvalidSeq: 1,
+        reason: AUDIT_HEAD_MISSING,
+      });
+    } finally {
+      await ds
+        .getRepository(AuditChainHeadEntity)
+        .insert(
+          head.map((row) => ({ id: Number(row.id), seq: Number(row.seq), hash: String(row.hash) })),
+        );
+    }
+    expect(await audit.verify(ds.manager)).toEqual(before);
   });
 });
 

@@ -22,6 +22,9 @@ export interface AuditEventInput {
   details?: Readonly<Record<string, JsonValue | undefined>>;
 }
 
+/** The `reason` of a verification that found no chain head row. */
+export const AUDIT_HEAD_MISSING = 'the audit chain head row is missing';
+
 /** The answer of a whole-chain verification. */
 export interface ChainVerification {
   valid: boolean;
@@ -150,9 +153,20 @@ export class AuditService {
    * a page at a time. Names the first event that is altered, missing, or out of place.
    */
   async verify(manager: EntityManager): Promise<ChainVerification> {
-    const head = await manager.findOneOrFail(AuditChainHeadEntity, {
+    const head = await manager.findOne(AuditChainHeadEntity, {
       where: { id: AUDIT_CHAIN_HEAD_ID },
     });
+    // Deleted or never created: nothing can be checked against it, and nothing appended.
+    if (!head) {
+      return {
+        valid: false,
+        checkedEvents: 0,
+        headHash: '',
+        headSeq: 0,
+        firstInvalidSeq: 1,
+        reason: AUDIT_HEAD_MISSING,
+      };
+    }
     let expectedSeq = 1;
     let prevHash = AUDIT_GENESIS_HASH;
     const fail = (seq: number, reason: string): ChainVerification => ({

@@ -29,9 +29,17 @@ export enum ErrorCode {
   HsmUnavailable = 'hsm_unavailable',
   CertificateInvalid = 'certificate_invalid',
   NoCertificate = 'no_certificate',
-  UnsupportedMediaType = 'unsupported_media_type',
-  RateLimited = 'rate_limited',
   InternalError = 'internal_error',
+  /** Framework answers (STYLE.md §6): the route exists, not with this method. */
+  MethodNotAllowed = 'method_not_allowed',
+  /** Body over the configured limit (PROTOCOL.md §3.2 for the employee API). */
+  PayloadTooLarge = 'payload_too_large',
+  /** A `Content-Type` or `Content-Encoding` the server does not read. */
+  UnsupportedMediaType = 'unsupported_media_type',
+  /** Too many requests or handshakes from one client (PROTOCOL.md §3.2). */
+  RateLimited = 'rate_limited',
+  /** Any other 4xx the framework raised, on the employee API. */
+  HttpError = 'http_error',
 }
 
 const STATUS: Record<ErrorCode, number> = {
@@ -58,9 +66,12 @@ const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.HsmUnavailable]: 503,
   [ErrorCode.CertificateInvalid]: 400,
   [ErrorCode.NoCertificate]: 409,
+  [ErrorCode.InternalError]: 500,
+  [ErrorCode.MethodNotAllowed]: 405,
+  [ErrorCode.PayloadTooLarge]: 413,
   [ErrorCode.UnsupportedMediaType]: 415,
   [ErrorCode.RateLimited]: 429,
-  [ErrorCode.InternalError]: 500,
+  [ErrorCode.HttpError]: 400,
 };
 
 /** Extra, non-secret fields that travel inside `error` (e.g. `retryAfterSeconds`). */

@@ -1,6 +1,7 @@
 export * from './clock';
 export * from './core.module';
 export * from './errors';
+export * from './http-errors';
 export * from './logger';
 export * from './startup';
 export * from './metrics';

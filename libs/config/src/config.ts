@@ -39,6 +39,8 @@ export interface DssConfig {
   readonly loginRatePerMinute: number;
   readonly loginMaxFailures: number;
   readonly loginLockoutSeconds: number;
+  /** Failed logins of one name from all addresses together before it locks everywhere. */
+  readonly loginAccountMaxFailures: number;
   readonly bcryptCost: number;
   /** Worker threads running bcrypt, one computation each (default: all cores but one). */
   readonly bcryptThreads: number;
@@ -448,6 +450,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     loginRatePerMinute: r.int('DSS_LOGIN_RATE_LIMIT', 60, 0, 10_000_000),
     loginMaxFailures: r.int('DSS_LOGIN_MAX_FAILURES', 5, 1, 1000),
     loginLockoutSeconds: r.int('DSS_LOGIN_LOCKOUT_SECONDS', 60, 1, 86400),
+    loginAccountMaxFailures: r.int('DSS_LOGIN_ACCOUNT_MAX_FAILURES', 50, 1, 1_000_000),
     bcryptCost: r.int('DSS_BCRYPT_COST', 12, 10, 16),
     bcryptThreads: r.int('DSS_BCRYPT_THREADS', Math.max(1, availableParallelism() - 1), 1, 256),
     bcryptNice: r.int('DSS_BCRYPT_NICE', 10, 0, 19),
@@ -495,6 +498,13 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       'DSS_PEPPER_FILE',
       'to be unset when DSS_PEPPER is set (choose one)',
       undefined,
+    );
+  }
+  if (config.loginAccountMaxFailures < config.loginMaxFailures) {
+    throw new ConfigError(
+      'DSS_LOGIN_ACCOUNT_MAX_FAILURES',
+      `at least DSS_LOGIN_MAX_FAILURES (${config.loginMaxFailures})`,
+      String(config.loginAccountMaxFailures),
     );
   }
   if (config.sessionIdleSeconds > sessionTtlSeconds) {

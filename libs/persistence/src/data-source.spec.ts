@@ -107,18 +107,23 @@ describe('openDataSource', () => {
     }
   });
 
-  it('uses a WAL-mode SQLite file with foreign keys in a 0700 data dir', async () => {
-    if (db.engine !== 'sqlite') return;
-    const dataDir = join(db.dataDir, 'nested', 'data');
-    const ds = await openDataSource({ dataDir });
-    try {
-      expect(statSync(dataDir).mode & 0o777).toBe(0o700);
-      expect(statSync(join(dataDir, SQLITE_FILE_NAME)).isFile()).toBe(true);
-      expect(await ds.query('PRAGMA journal_mode')).toEqual([{ journal_mode: 'wal' }]);
-      expect(await ds.query('PRAGMA foreign_keys')).toEqual([{ foreign_keys: 1 }]);
-      expect(await ds.query('PRAGMA busy_timeout')).toEqual([{ timeout: 5000 }]);
-    } finally {
-      await ds.destroy();
-    }
-  });
+  // The file, its journal mode and the data dir are SQLite's; MySQL has none of them.
+  const onSqlite =
+    engineOf(process.env.DSS_DATABASE_URL?.trim() || undefined) === 'sqlite' ? it : it.skip;
+  onSqlite(
+    'uses a WAL-mode SQLite file with foreign keys in a 0700 data dir (SQLite only)',
+    async () => {
+      const dataDir = join(db.dataDir, 'nested', 'data');
+      const ds = await openDataSource({ dataDir });
+      try {
+        expect(statSync(dataDir).mode & 0o777).toBe(0o700);
+        expect(statSync(join(dataDir, SQLITE_FILE_NAME)).isFile()).toBe(true);
+        expect(await ds.query('PRAGMA journal_mode')).toEqual([{ journal_mode: 'wal' }]);
+        expect(await ds.query('PRAGMA foreign_keys')).toEqual([{ foreign_keys: 1 }]);
+        expect(await ds.query('PRAGMA busy_timeout')).toEqual([{ timeout: 5000 }]);
+      } finally {
+        await ds.destroy();
+      }
+    },
+  );
 });

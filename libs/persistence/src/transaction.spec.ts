@@ -1,6 +1,6 @@
 import { type DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
-import { openDataSource } from './data-source';
+import { engineOf, openDataSource } from './data-source';
 import { AuditChainHeadEntity, UserEntity } from './entities';
 import { AsyncMutex, TransactionRunner } from './transaction';
 
@@ -116,22 +116,27 @@ describe('TransactionRunner', () => {
     await expect(later).resolves.toBe(2);
   });
 
-  it('runs MySQL transactions at READ COMMITTED, on every pooled connection', async () => {
-    if (db.engine !== 'mysql') return;
-    const levels = await Promise.all(
-      Array.from({ length: 6 }, () =>
-        tx.run(async (m) => {
-          const rows = await m.query<{ Value: string }[]>(
-            "SHOW SESSION VARIABLES WHERE Variable_name IN ('tx_isolation', 'transaction_isolation')",
-          );
-          // Hold the connection a moment so that the six runs use several of them.
-          await new Promise((resolve) => setTimeout(resolve, 20));
-          return rows.map((r) => r.Value);
-        }),
-      ),
-    );
-    for (const level of levels) expect(new Set(level)).toEqual(new Set(['READ-COMMITTED']));
-  });
+  // Isolation levels are a MySQL/MariaDB setting; SQLite serialises every transaction.
+  const onMysql =
+    engineOf(process.env.DSS_DATABASE_URL?.trim() || undefined) === 'mysql' ? it : it.skip;
+  onMysql(
+    'runs MySQL transactions at READ COMMITTED, on every pooled connection (MySQL only)',
+    async () => {
+      const levels = await Promise.all(
+        Array.from({ length: 6 }, () =>
+          tx.run(async (m) => {
+            const rows = await m.query<{ Value: string }[]>(
+              "SHOW SESSION VARIABLES WHERE Variable_name IN ('tx_isolation', 'transaction_isolation')",
+            );
+            // Hold the connection a moment so that the six runs use several of them.
+            await new Promise((resolve) => setTimeout(resolve, 20));
+            return rows.map((r) => r.Value);
+          }),
+        ),
+      );
+      for (const level of levels) expect(new Set(level)).toEqual(new Set(['READ-COMMITTED']));
+    },
+  );
 
   it('without the re-entrancy check (production) still commits, rolls back and serialises', async () => {
     const lean = new TransactionRunner(ds, false);

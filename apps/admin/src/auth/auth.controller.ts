@@ -61,7 +61,7 @@ export class AuthController {
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<ChangePasswordResponseDto> {
-    const result = await this.auth.changePassword(operator, dto);
+    const result = await this.auth.changePassword(operator, dto, req.ip ?? 'unknown');
     if (operator.sessionKind === 'cookie') clearSessionCookies(req, res);
     return result;
   }

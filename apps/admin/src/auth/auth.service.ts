@@ -68,11 +68,13 @@ export class AuthService {
   async changePassword(
     operator: OperatorContext,
     dto: ChangePasswordDto,
+    client: string,
   ): Promise<ChangePasswordResponseDto> {
     const { revokedSessions } = await this.operators.changePassword(
       operator.operatorId,
       dto.currentPassword,
       dto.newPassword,
+      client,
     );
     return { changed: true, revokedSessions };
   }

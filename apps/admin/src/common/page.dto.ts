@@ -5,14 +5,17 @@ import { IsInt, IsOptional, Max, Min } from 'class-validator';
 /** Largest page of users, keys, operators and key deletions. */
 export const MAX_PAGE_LIMIT = 200;
 export const DEFAULT_PAGE_LIMIT = 50;
+/** Largest offset: far past any real list, and a 32-bit integer on both engines. */
+export const MAX_PAGE_OFFSET = 2_147_483_647;
 
 /** `?offset&limit` of the offset-paginated lists. */
 export class PageQueryDto {
-  @ApiPropertyOptional({ type: 'integer', minimum: 0, default: 0 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: MAX_PAGE_OFFSET, default: 0 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(0)
+  @Max(MAX_PAGE_OFFSET)
   offset?: number;
 
   @ApiPropertyOptional({

@@ -110,4 +110,22 @@ export class OperatorsController {
   ): Promise<OperatorChangeDto> {
     return this.operators.setEnabled(username, true, by);
   }
+
+  @Post(':username/unlock')
+  @HttpCode(200)
+  @Roles('admin')
+  @USERNAME
+  @ApiOperation({
+    summary: 'Unlock an operator',
+    description:
+      'Ends every login lock of the operator, from every client address, and forgets their failed logins. Idempotent.',
+  })
+  @ApiOkResponse({ type: OperatorChangeDto })
+  @ApiErrors({ 404: ['not_found'] })
+  unlock(
+    @Param('username') username: string,
+    @CurrentOperator() by: OperatorContext,
+  ): Promise<OperatorChangeDto> {
+    return this.operators.unlock(username, by);
+  }
 }

@@ -37,6 +37,7 @@ export class OperatorAccountsService {
       username: issued.username,
       role: issued.role,
       temporaryPassword: issued.temporaryPassword,
+      temporaryPasswordExpiresAt: issued.temporaryPasswordExpiresAt.toISOString(),
     };
   }
 
@@ -56,7 +57,13 @@ export class OperatorAccountsService {
       username: issued.username,
       role: issued.role,
       temporaryPassword: issued.temporaryPassword,
+      temporaryPasswordExpiresAt: issued.temporaryPasswordExpiresAt.toISOString(),
     };
+  }
+
+  async unlock(username: string, by: OperatorContext): Promise<OperatorChangeDto> {
+    const change = await this.operators.unlock(username, actorOf(by));
+    return { changed: change.changed, revokedSessions: 0, operator: toDto(change.operator) };
   }
 
   async setEnabled(

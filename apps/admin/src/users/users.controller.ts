@@ -119,6 +119,24 @@ export class UsersController {
     return this.users.change(username, 'enable', by);
   }
 
+  @Post(':username/unlock')
+  @HttpCode(200)
+  @Roles('admin')
+  @USERNAME
+  @ApiOperation({
+    summary: 'Unlock a user',
+    description:
+      'Ends every login lock of the user, from every client address, and forgets their failed logins (docs/SECURITY.md). Idempotent: `changed` is false when nothing was locked or counted.',
+  })
+  @ApiOkResponse({ type: UserChangeDto })
+  @ApiErrors({ 404: ['not_found'] })
+  unlock(
+    @Param('username') username: string,
+    @CurrentOperator() by: OperatorContext,
+  ): Promise<UserChangeDto> {
+    return this.users.change(username, 'unlock', by);
+  }
+
   @Post(':username/allow-new-key')
   @HttpCode(200)
   @Roles('admin')

@@ -103,7 +103,7 @@ export class UsersService {
 
   async change(
     username: string,
-    change: 'disable' | 'enable' | 'allowNewKey',
+    change: 'disable' | 'enable' | 'allowNewKey' | 'unlock',
     by: OperatorContext,
   ): Promise<UserChangeDto> {
     const result = await this.accounts[change](username, actorOf(by));

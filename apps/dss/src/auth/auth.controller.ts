@@ -28,8 +28,9 @@ export class AuthController {
   changePassword(
     @Body() dto: ChangePasswordDto,
     @CurrentSession() session: ChannelSession,
+    @Req() req: Request,
   ): Promise<{ changed: true }> {
-    return this.auth.changePassword(session, dto);
+    return this.auth.changePassword(session, dto, req.ip ?? 'unknown');
   }
 
   @Post('logout')

@@ -56,11 +56,13 @@ export class AuthService {
   async changePassword(
     session: ChannelSession,
     dto: ChangePasswordDto,
+    client: string,
   ): Promise<{ changed: true }> {
     await this.accounts.changePassword(
       this.userIdOf(session),
       dto.currentPassword,
       dto.newPassword,
+      client,
     );
     await this.sessions.setState(session.id, 'open');
     return { changed: true };

@@ -4,6 +4,7 @@ import { CustodyCheckEntity } from './custody-check.entity';
 import { CertificateEntity } from './certificate.entity';
 import { CrlEntity } from './crl.entity';
 import { KeyPairEntity } from './key-pair.entity';
+import { LoginFailureEntity } from './login-failure.entity';
 import { OperatorSessionEntity } from './operator-session.entity';
 import { OperatorEntity } from './operator.entity';
 import { PkiKeyEntity } from './pki-key.entity';
@@ -20,6 +21,7 @@ export { type CertificateKind, CertificateEntity } from './certificate.entity';
 export { CrlEntity } from './crl.entity';
 export { KeyPairEntity } from './key-pair.entity';
 export { type PkiKeyName, PkiKeyEntity } from './pki-key.entity';
+export { ACCOUNT_WIDE_CLIENT, LoginFailureEntity } from './login-failure.entity';
 export { type OperatorSessionKind, OperatorSessionEntity } from './operator-session.entity';
 export { type OperatorRole, OperatorEntity } from './operator.entity';
 export { UserEntity } from './user.entity';
@@ -36,4 +38,5 @@ export const ENTITIES = [
   PkiKeyEntity,
   CertificateEntity,
   CrlEntity,
+  LoginFailureEntity,
 ] as const;

@@ -22,6 +22,10 @@ export class OperatorEntity {
   @Column({ name: 'must_change_password', type: 'boolean', default: true })
   mustChangePassword!: boolean;
 
+  /** Expiry of the one-time password; null for the bootstrap `admin` (DESIGN.md §6). */
+  @Column({ name: 'temp_password_expires_at', type: 'datetime', precision: 3, nullable: true })
+  tempPasswordExpiresAt!: Date | null;
+
   @Column({ name: 'failed_logins', type: 'int', default: 0 })
   failedLogins!: number;
 

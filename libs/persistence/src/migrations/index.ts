@@ -2,6 +2,7 @@ import type { MigrationInterface } from 'typeorm';
 import { InitialSchema1764086400000 } from './1764086400000-InitialSchema';
 import { SessionRevocation1764172800000 } from './1764172800000-SessionRevocation';
 import { PublicKeyInfrastructure1765400000000 } from './1765400000000-PublicKeyInfrastructure';
+import { LoginFailures1765500000000 } from './1765500000000-LoginFailures';
 import { CustodyChecks1765600000000 } from './1765600000000-CustodyChecks';
 
 /** Every migration, oldest first. Classes rather than globs, so `ts` sources and `dist` agree. */
@@ -9,5 +10,6 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   InitialSchema1764086400000,
   SessionRevocation1764172800000,
   PublicKeyInfrastructure1765400000000,
+  LoginFailures1765500000000,
   CustodyChecks1765600000000,
 ];

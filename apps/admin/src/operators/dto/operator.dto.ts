@@ -82,6 +82,13 @@ export class OperatorCredentialDto {
       'One-time password (130 random bits), shown only in this answer; the operator must change it at first login',
   })
   temporaryPassword!: string;
+
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    description: 'When the one-time password stops working (`DSS_TEMP_PASSWORD_TTL_HOURS`)',
+  })
+  temporaryPasswordExpiresAt!: string;
 }
 
 export class OperatorChangeDto {

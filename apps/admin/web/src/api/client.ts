@@ -155,6 +155,10 @@ export class AdminApi {
     return this.request('POST', `/api/users/${segment(username)}/enable`);
   }
 
+  unlockUser(username: string): Promise<UserChange> {
+    return this.request('POST', `/api/users/${segment(username)}/unlock`);
+  }
+
   allowNewKey(username: string): Promise<UserChange> {
     return this.request('POST', `/api/users/${segment(username)}/allow-new-key`);
   }

@@ -66,6 +66,7 @@ describe('the dashboard against docs/admin-openapi.json', () => {
     ],
     ['post', '/api/users/{username}/disable', ['changed', 'user']],
     ['post', '/api/users/{username}/enable', ['changed', 'user']],
+    ['post', '/api/users/{username}/unlock', ['changed', 'user']],
     ['post', '/api/users/{username}/allow-new-key', ['changed', 'user']],
     ['get', '/api/keys', ['items', 'total', 'offset', 'limit']],
     ['get', '/api/audit/events', ['items', 'nextCursor']],

@@ -36,6 +36,7 @@ export const AUDIT_ACTION_GROUPS: readonly ActionGroup[] = [
       { value: 'user.enabled', label: 'User enabled' },
       { value: 'user.key_creation_allowed', label: 'New key allowed' },
       { value: 'user.listed', label: 'Users listed' },
+      { value: 'user.unlocked', label: 'User unlocked' },
     ],
   },
   {
@@ -61,6 +62,7 @@ export const AUDIT_ACTION_GROUPS: readonly ActionGroup[] = [
       { value: 'operator.enabled', label: 'Operator enabled' },
       { value: 'operator.logout', label: 'Operator logout' },
       { value: 'operator.listed', label: 'Operators listed' },
+      { value: 'operator.unlocked', label: 'Operator unlocked' },
     ],
   },
   {

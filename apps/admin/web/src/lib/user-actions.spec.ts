@@ -26,7 +26,7 @@ describe('user actions', () => {
     expect(actionsFor(user({}), 'admin')).toEqual(['reset-password', 'disable']);
     expect(actionsFor(user({ status: 'locked' }), 'admin')).toEqual([
       'reset-password',
-      'enable',
+      'unlock',
       'disable',
     ]);
     expect(actionsFor(user({ status: 'disabled', disabled: true }), 'admin')).toEqual([
@@ -46,6 +46,7 @@ describe('user actions', () => {
     expect(reset.body).toMatch(/shown once/);
     expect(actionText('disable', 'bob').body).toMatch(/sessions end/);
     expect(actionText('enable', 'bob').danger).toBe(false);
+    expect(actionText('unlock', 'bob')).toMatchObject({ danger: false, confirm: 'Unlock' });
     expect(actionText('allow-new-key', 'bob').title).toBe('Allow bob to create a new key pair?');
   });
 

@@ -5,7 +5,7 @@
 import { type Role, type User, type UserKeyStatus } from '../api/types';
 import { canWrite } from './routes';
 
-export type UserAction = 'reset-password' | 'disable' | 'enable' | 'allow-new-key';
+export type UserAction = 'reset-password' | 'unlock' | 'disable' | 'enable' | 'allow-new-key';
 
 export interface ActionText {
   /** Button text; the accessible name adds the username. */
@@ -24,8 +24,8 @@ export function actionsFor(user: User, role: Role | undefined): UserAction[] {
   const actions: UserAction[] = ['reset-password'];
   if (user.disabled) actions.push('enable');
   else {
-    // Enabling also clears a lockout, so a locked user gets both choices.
-    if (user.status === 'locked') actions.push('enable');
+    // Unlock ends the lockout after failed logins and changes nothing else.
+    if (user.status === 'locked') actions.push('unlock');
     actions.push('disable');
   }
   if (user.keyCreationBlocked) actions.push('allow-new-key');
@@ -42,6 +42,15 @@ export function actionText(action: UserAction, username: string): ActionText {
         confirm: 'Reset password',
         danger: true,
         done: `A new temporary password was issued for ${username}.`,
+      };
+    case 'unlock':
+      return {
+        label: 'Unlock',
+        title: `Unlock ${username}?`,
+        body: `Ends the lockout after failed logins, from every address, so ${username} can log in again now. Their password and sessions are unchanged.`,
+        confirm: 'Unlock',
+        danger: false,
+        done: `${username} is unlocked.`,
       };
     case 'disable':
       return {

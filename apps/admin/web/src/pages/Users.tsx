@@ -54,6 +54,9 @@ export function Users({ search }: { search: string }) {
         case 'enable':
           await api.enableUser(username);
           break;
+        case 'unlock':
+          await api.unlockUser(username);
+          break;
         case 'allow-new-key':
           await api.allowNewKey(username);
           break;
