@@ -1,6 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { type NestExpressApplication } from '@nestjs/platform-express';
 import { loadOrCreatePepper, PasswordHasher } from '@dss/accounts';
+import { loadOrCreateLogKey } from '@dss/audit';
 import { type Clock, createLogger, PinoNestLogger, systemClock } from '@dss/common';
 import { type DssConfig } from '@dss/config';
 import { loadOrCreateServerIdentity, MasterKeyRing, type ServerIdentity } from '@dss/keystore';
@@ -140,6 +141,12 @@ export async function createDssApp(
       'created a new password pepper file in the data directory; back it up with the master key',
     );
   const hasher = PasswordHasher.fromConfig(pepper.pepper, config);
+  const logKey = loadOrCreateLogKey(config.logKeyFile, config.logOrigin);
+  if (logKey.created)
+    logger.warn(
+      { file: logKey.file, verifierKey: logKey.verifierKey },
+      'created a new audit log key; back it up and publish its verifier key',
+    );
   const app = await NestFactory.create<NestExpressApplication>(
     DssModule.forRoot(config, {
       clock: options.clock ?? systemClock,
@@ -147,6 +154,7 @@ export async function createDssApp(
       identity,
       ring,
       hasher,
+      logKey,
       extraModules: options.extraModules,
       sessionStore: options.sessionStore,
     }),

@@ -1,7 +1,7 @@
 import { type DynamicModule, Module, type ModuleMetadata } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { AccountsModule, type PasswordHasher } from '@dss/accounts';
-import { AuditModule } from '@dss/audit';
+import { AuditModule, type LogKey, TransparencyLogModule } from '@dss/audit';
 import { type Clock, CoreModule } from '@dss/common';
 import { type DssConfig } from '@dss/config';
 import { DatabaseModule } from '@dss/persistence';
@@ -17,6 +17,7 @@ import { AuthModule } from './auth/auth.module';
 import { HandshakeModule } from './handshake/handshake.module';
 import { HealthModule } from './health/health.module';
 import { KeysModule } from './keys/keys.module';
+import { LogModule } from './log/log.module';
 import { SigningModule } from './signing/signing.module';
 import { createValidationPipe } from './validation';
 
@@ -26,6 +27,7 @@ export interface DssModuleDeps {
   identity: ServerIdentity;
   ring: MasterKeyRing;
   hasher: PasswordHasher;
+  logKey: LogKey;
   sessionStore?: SessionStore;
   /** Extra modules (tests mount test-only sealed routes this way). */
   extraModules?: NonNullable<ModuleMetadata['imports']>;
@@ -41,6 +43,13 @@ export class DssModule {
         CoreModule.forRoot(config, deps.clock, deps.logger),
         DatabaseModule.forRoot(config),
         AuditModule,
+        TransparencyLogModule.forRoot({
+          key: deps.logKey,
+          origin: config.logOrigin,
+          intervalMs: config.checkpointIntervalMs,
+          checkpointFile: config.checkpointFile,
+          sequence: true,
+        }),
         AccountsModule.forRoot(deps.hasher),
         KeystoreModule.forRoot(deps.ring, { cacheSize: Math.min(config.maxSessions, 100_000) }),
         SecureChannelModule.forRoot({
@@ -59,6 +68,7 @@ export class DssModule {
         AuthModule,
         KeysModule,
         SigningModule,
+        LogModule,
         ...(deps.extraModules ?? []),
       ],
       providers: [

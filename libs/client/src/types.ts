@@ -61,6 +61,8 @@ export interface SignatureResponseWire {
   /** b64u signature. */
   signature: string;
   encoding: SignatureEncoding;
+  /** Where the signature's audit event sits in the verifiable log (docs/AUDIT-LOG.md §4). */
+  receipt?: { logIndex: number; leaf: string };
 }
 
 /** `POST /v1/signatures` result, with the binary fields decoded. */
@@ -74,6 +76,8 @@ export interface SignatureResult {
   signature: Buffer;
   /** The fields as received (base64url strings). */
   raw: SignatureResponseWire;
+  /** The log receipt: leaf index and leaf bytes (absent from servers without the log). */
+  receipt?: { logIndex: number; leaf: Buffer };
 }
 
 /** `DELETE /v1/keys` result. */

@@ -21,6 +21,10 @@ export enum ErrorCode {
   InvalidUsername = 'invalid_username',
   CsrfFailed = 'csrf_failed',
   Unavailable = 'unavailable',
+  /** A log index or tree size past the verifiable log's current tree. */
+  BeyondTree = 'beyond_tree',
+  /** A checkpoint that is malformed, signed by another key or for another log. */
+  InvalidCheckpoint = 'invalid_checkpoint',
   InternalError = 'internal_error',
 }
 
@@ -43,6 +47,8 @@ const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.InvalidUsername]: 400,
   [ErrorCode.CsrfFailed]: 403,
   [ErrorCode.Unavailable]: 503,
+  [ErrorCode.BeyondTree]: 404,
+  [ErrorCode.InvalidCheckpoint]: 400,
   [ErrorCode.InternalError]: 500,
 };
 

@@ -1,4 +1,4 @@
-import { availableParallelism } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { resolve } from 'node:path';
 
 /** How the service stores its data: the embedded SQLite file or a MySQL / MariaDB server. */
@@ -50,6 +50,14 @@ export interface DssConfig {
   readonly migrationsRun: boolean;
   readonly trustProxy: boolean;
   readonly logLevel: LogLevel;
+  /** The Ed25519 key that signs the audit log's checkpoints (created 0600 on first start). */
+  readonly logKeyFile: string;
+  /** The log's origin: first line of every checkpoint and the log key's name. */
+  readonly logOrigin: string;
+  /** A new checkpoint is signed within this many ms of the tree growing. */
+  readonly checkpointIntervalMs: number;
+  /** Every checkpoint is also appended to this file, outside the database. */
+  readonly checkpointFile: string;
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -214,6 +222,19 @@ function corsOriginsOf(r: Reader): readonly string[] {
   return Object.freeze(origins.map((o) => o.replace(/\/$/, '')));
 }
 
+/** `DSS_LOG_ORIGIN`: a signed-note key name (no spaces, no `+`), default `<hostname>/dss-audit`. */
+function logOriginOf(r: Reader): string {
+  const origin = r.string('DSS_LOG_ORIGIN', `${hostname()}/dss-audit`);
+  if (/[\s+]/u.test(origin) || origin.length > 200) {
+    throw new ConfigError(
+      'DSS_LOG_ORIGIN',
+      'a log name without spaces or "+", such as dss.example.org/dss-audit',
+      origin,
+    );
+  }
+  return origin;
+}
+
 /**
  * Reads and validates the whole configuration. Throws {@link ConfigError} on the first bad value.
  * Paths are resolved against `cwd`.
@@ -289,6 +310,13 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     migrationsRun: r.bool('DSS_MIGRATIONS_RUN', true),
     trustProxy: r.bool('DSS_TRUST_PROXY', false),
     logLevel: r.oneOf('DSS_LOG_LEVEL', 'info', LOG_LEVELS),
+    logKeyFile: resolve(cwd, r.string('DSS_LOG_KEY_FILE', resolve(dataDir, 'dss_log_key.pem'))),
+    logOrigin: logOriginOf(r),
+    checkpointIntervalMs: r.int('DSS_CHECKPOINT_INTERVAL_MS', 1000, 10, 3_600_000),
+    checkpointFile: resolve(
+      cwd,
+      r.string('DSS_CHECKPOINT_FILE', resolve(dataDir, 'checkpoints.txt')),
+    ),
   };
   if (config.masterKey !== undefined && config.masterKeyFile !== undefined) {
     throw new ConfigError(

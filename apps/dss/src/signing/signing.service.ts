@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { ActiveKeyIndex } from '../keys/active-key-index';
 import { type Caller } from '../caller';
 import { type SignatureEncoding, type SignatureResponse, type SignDto } from './dto/sign.dto';
-import { KeyNoLongerActiveError, SignatureLedger } from './signature-ledger';
+import { KeyNoLongerActiveError, SignatureLedger, type SignatureReceipt } from './signature-ledger';
 
 /** Strict base64url: the canonical encoding only (DTO validation has checked the alphabet). */
 function decodeB64u(value: string, field: string): Buffer {
@@ -59,8 +59,9 @@ export class SigningService {
       const signature = document
         ? active.key.signDocument(document, encoding)
         : active.key.signDigest(digest, encoding);
+      let receipt: SignatureReceipt;
       try {
-        await this.ledger.record({
+        receipt = await this.ledger.record({
           userId: caller.userId,
           authenticatedAt: caller.authenticatedAt,
           username: caller.username,
@@ -82,6 +83,7 @@ export class SigningService {
         digest: digest.toString('base64url'),
         signature: signature.toString('base64url'),
         encoding,
+        receipt,
       };
     }
     throw new DomainError(ErrorCode.NoKey, 'no active key pair');

@@ -22,7 +22,8 @@ const TEXT =
   "If you think cryptography is the answer to your problem,\nthen you don't know what your problem is.\n";
 const NOTE = `${TEXT}\n\u2014 PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n`;
 
-const seedOf = (skey: string) => Buffer.from(skey.split('+').slice(4).join('+'), 'base64').subarray(1);
+const seedOf = (skey: string) =>
+  Buffer.from(skey.split('+').slice(4).join('+'), 'base64').subarray(1);
 
 describe('signed notes (C2SP signed-note)', () => {
   const privateKey = ed25519PrivateKeyFromSeed(seedOf(SKEY));

@@ -27,6 +27,8 @@ export interface SignatureResponse {
   digest: string;
   signature: string;
   encoding: SignatureEncoding;
+  /** Where the signature's audit event sits in the verifiable log (docs/AUDIT-LOG.md §4). */
+  receipt: { logIndex: number; leaf: string };
 }
 
 const SIGN_FIELDS: ReadonlySet<string> = new Set(['document', 'digest', 'encoding']);
