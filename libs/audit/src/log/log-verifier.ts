@@ -1,8 +1,20 @@
 import { type EntityManager, MoreThan } from 'typeorm';
 import { type ChainedFields } from '../audit-chain';
-import { CompactRange, leafHash, rootOf } from './merkle';
+import {
+  CompactRange,
+  consistencyProof,
+  leafHash,
+  type NodeReader,
+  rootOf,
+  verifyConsistency,
+} from './merkle';
 import { NoteError, type NoteVerifier, openCheckpoint } from './note';
-import { leafBytes, readLeafHashes, readTreeState } from './tree-store';
+import { leafBytes, readTreeState } from './tree-store';
+
+function once<T>(f: () => Promise<T>): () => Promise<T> {
+  let p: Promise<T> | undefined;
+  return () => (p ??= f());
+}
 
 /** Where a checkpoint came from: the database, the checkpoint file, or handed in by the auditor. */
 export type CheckpointSource = 'database' | 'file' | 'given';
@@ -43,8 +55,8 @@ export interface LogEvidence {
   eventLeaves: Buffer[];
   /** The seq where the events stop being contiguous (a missing event), or null. */
   gapAtSeq: number | null;
-  /** Stored leaf hashes of [0, size) (level-0 nodes), when a stored tree is at hand. */
-  storedLeaves?: (size: number) => Promise<Map<number, Buffer>>;
+  /** Every stored tree node (`level/index` → hash), when a stored tree is at hand. */
+  storedNodes?: () => Promise<Map<string, Buffer>>;
   /** The stored tree state, when at hand. */
   tree?: { size: number; root: Buffer } | null;
 }
@@ -180,7 +192,13 @@ export async function verifyLogEvidence(
   };
 }
 
-/** The first leaf index at which the events leave the tree whose root at `size` is `root`. */
+/**
+ * The first leaf index at which the events leave the tree whose root at `size` is `root`: the
+ * longest prefix of the events that is provably a prefix of that tree, found by binary search
+ * with consistency proofs built from the stored nodes. The stored nodes are not trusted: a
+ * proof that verifies against the signed root is evidence whatever its source. Without usable
+ * nodes, the last checkpoint the events reproduce bounds the index from below.
+ */
 async function locate(
   evidence: LogEvidence,
   size: number,
@@ -188,28 +206,61 @@ async function locate(
   goodSize: number,
 ): Promise<{ index: number; reason: string }> {
   const { eventLeaves } = evidence;
-  const stored = evidence.storedLeaves
-    ? await evidence.storedLeaves(size)
-    : new Map<number, Buffer>();
-  const storedList: Buffer[] = [];
-  for (let i = 0; i < size && stored.has(i); i++) storedList.push(stored.get(i)!);
-  if (storedList.length === size && rootOf(storedList).equals(root)) {
-    for (let i = 0; i < size; i++) {
-      if (i >= eventLeaves.length)
-        return { index: i, reason: `event ${i + 1} is missing (the checkpoint covers ${size})` };
-      if (!eventLeaves[i].equals(storedList[i]))
-        return {
-          index: i,
-          reason: `event ${i + 1} is not the event the checkpoint covers (altered, removed or moved)`,
-        };
+  const nodes = evidence.storedNodes ? await evidence.storedNodes() : undefined;
+  const hi = Math.min(eventLeaves.length, size);
+  const missingFrom = (i: number) =>
+    i >= eventLeaves.length
+      ? `event ${i + 1} is missing (the checkpoint of size ${size} covers it)`
+      : `event ${i + 1} is not the event the checkpoint of size ${size} covers (altered, removed or moved)`;
+  if (!nodes) {
+    return {
+      index: Math.min(goodSize, hi),
+      reason: `the events do not reproduce the checkpoint of size ${size}; the first bad event is at or after event ${Math.min(goodSize, hi) + 1}`,
+    };
+  }
+  let unprovable = false;
+  const reader: NodeReader = (level, index) => {
+    const h = nodes.get(`${level}/${index}`);
+    if (!h) throw new RangeError('node not stored');
+    return h;
+  };
+  const prefixOk = (m: number): boolean => {
+    if (m === 0) return true;
+    if (m === size) return rootOf(eventLeaves.slice(0, m)).equals(root);
+    try {
+      const proof = consistencyProof(m, size, reader);
+      return verifyConsistency(m, size, rootOf(eventLeaves.slice(0, m)), root, proof);
+    } catch {
+      unprovable = true;
+      return false;
+    }
+  };
+  let lo = Math.min(goodSize, hi);
+  let top = hi;
+  if (prefixOk(top)) lo = top;
+  else {
+    while (lo < top - 1) {
+      const mid = Math.floor((lo + top) / 2);
+      if (prefixOk(mid)) lo = mid;
+      else top = mid;
     }
   }
-  // The stored leaves were rewritten too: the last checkpoint the events reproduce bounds it.
-  const index = Math.min(goodSize, eventLeaves.length);
-  return {
-    index,
-    reason: `the events do not reproduce the checkpoint of size ${size}; the stored tree was altered too, so the first bad event is at or after event ${index + 1}`,
-  };
+  if (unprovable)
+    return {
+      index: lo,
+      reason: `the events do not reproduce the checkpoint of size ${size}; the stored tree was altered too, so the first bad event is at or after event ${lo + 1}`,
+    };
+  return { index: lo, reason: missingFrom(lo) };
+}
+
+/** Every stored node, keyed `level/index`. */
+export async function readAllNodes(m: EntityManager): Promise<Map<string, Buffer>> {
+  const rows = await m.query<{ level: number | string; idx: number | string; hash: string }[]>(
+    'SELECT level, idx, hash FROM audit_log_nodes',
+  );
+  return new Map(
+    rows.map((r) => [`${Number(r.level)}/${Number(r.idx)}`, Buffer.from(r.hash, 'hex')]),
+  );
 }
 
 /** Reads every event from the database, oldest first, a page at a time, as leaf hashes. */
@@ -291,7 +342,7 @@ export async function verifyDatabaseLog(
     });
   }
   const result = await verifyLogEvidence(
-    { eventLeaves: leaves, gapAtSeq, tree, storedLeaves: (size) => readLeafHashes(m, 0, size) },
+    { eventLeaves: leaves, gapAtSeq, tree, storedNodes: once(() => readAllNodes(m)) },
     [...stored, ...extra],
     verifier,
   );
