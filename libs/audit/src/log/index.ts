@@ -5,3 +5,4 @@ export * from './transparency-log.module';
 export * from './transparency-log.service';
 export * from './tree-store';
 export * from './log-verifier';
+export * from './trail-verification';
