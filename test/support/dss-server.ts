@@ -25,6 +25,8 @@ export interface StartDssOptions {
   database?: TestDatabase;
   /** Serve the hot routes lean (default) or through Nest only. */
   leanRoutes?: boolean;
+  /** Listen on this port (default: an ephemeral one), e.g. to restart a server at its URL. */
+  port?: number;
 }
 
 /**
@@ -46,7 +48,7 @@ export async function startDss(options: StartDssOptions = {}): Promise<RunningDs
     logger: options.logger,
     leanRoutes: options.leanRoutes,
   });
-  await app.listen(0, '127.0.0.1');
+  await app.listen(options.port ?? 0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { usageError } from './cli-error';
 import { registerConfig } from './commands/config';
 import { registerKeys } from './commands/keys';
+import { registerLog } from './commands/log';
 import { registerLogin } from './commands/login';
 import { registerPasswd } from './commands/passwd';
 import { registerServerKey } from './commands/server-key';
@@ -70,6 +71,7 @@ export function buildProgram(rt: Runtime, mode: Mode): DssCommand {
   registerSign(program, rt, mode);
   registerVerify(program, rt, mode);
   registerServerKey(program, rt, mode);
+  registerLog(program, rt, mode);
   if (mode === 'cli') {
     registerShell(program, rt, (inner) => buildProgram(inner, 'shell'));
     program.addHelpText(
