@@ -60,7 +60,7 @@ export interface WitnessResult {
 const b64list = (value: unknown, what: string): Buffer[] => {
   if (!Array.isArray(value) || !value.every((h) => typeof h === 'string'))
     throw new DssProtocolError(`${what}: hashes must be a list of base64 strings`);
-  return (value as string[]).map((h) => {
+  return value.map((h) => {
     const b = Buffer.from(h, 'base64');
     if (b.length !== 32) throw new DssProtocolError(`${what}: a hash is not 32 bytes`);
     return b;
