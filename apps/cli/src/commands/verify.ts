@@ -115,7 +115,7 @@ export function registerVerify(program: Command, rt: Runtime, mode: Mode): void 
             )
           : null;
       if (valid) {
-        out.result({ ...data, receipt }, [
+        out.result(receipt ? { ...data, receipt } : data, [
           `Verified OK: ${file} is signed by ${whose} (${encoding.toUpperCase()}).`,
           `Key fingerprint: ${fingerprint}`,
           ...(receipt

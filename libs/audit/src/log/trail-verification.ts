@@ -67,7 +67,8 @@ export async function verifyTrail(
         : (log.reason ?? chain.reason);
   return {
     valid: chain.valid && log.valid,
-    checkedEvents: chain.valid ? chain.checkedEvents : log.events,
+    // Events that verified, in order from seq 1.
+    checkedEvents: firstInvalidSeq === null ? chain.checkedEvents : firstInvalidSeq - 1,
     headSeq: chain.headSeq,
     headHash: chain.headHash,
     firstInvalidSeq,
