@@ -119,6 +119,8 @@ describe('dss CLI: the report flow, non-interactively (e2e)', () => {
       digest: createHash('sha256').update(document).digest('hex'),
       keyId: key.keyId,
       username: 'alice',
+      receiptFile: 'report.txt.sig.receipt.json',
+      logIndex: expect.any(Number),
     });
     const p1363 = await alice.run(
       ['sign', 'report.txt', '-o', 'report.p1363', '--encoding', 'p1363'],

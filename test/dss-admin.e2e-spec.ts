@@ -148,7 +148,9 @@ describe('dss-admin (e2e)', () => {
   it('verifies the audit trail, which records the operator commands', async () => {
     const r = await dssAdmin(['audit', 'verify'], env);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^Audit trail intact: \d+ event\(s\), head [0-9a-f]{64}\.\n$/);
+    expect(r.stdout).toMatch(
+      /^Audit trail intact: \d+ event\(s\), head [0-9a-f]{64}; consistent with \d+ signed checkpoint\(s\), the latest of size \d+\.\n$/,
+    );
     const actions = await server.app
       .get(DataSource)
       .query<{ action: string }[]>(

@@ -123,9 +123,12 @@ async function story(server: RunningDss): Promise<Record<string, Seen>> {
       Buffer.from(answer.signature, 'base64url'),
     ),
   ).toBe(true);
-  out.document = { ...signed, body: { ...answer, keyId: 'K', signature: 'S' } };
+  out.document = { ...signed, body: { ...answer, keyId: 'K', signature: 'S', receipt: 'R' } };
   const p1363 = await sign(alice, { digest, encoding: 'p1363' });
-  out.digestP1363 = { ...p1363, body: { ...(p1363.body as object), keyId: 'K', signature: 'S' } };
+  out.digestP1363 = {
+    ...p1363,
+    body: { ...(p1363.body as object), keyId: 'K', signature: 'S', receipt: 'R' },
+  };
   out.both = await sign(alice, { document: doc, digest });
   out.neither = await sign(alice, {});
   out.unknownField = await sign(alice, { document: doc, extra: 1 });
@@ -168,7 +171,7 @@ async function story(server: RunningDss): Promise<Record<string, Seen>> {
   out.bodyArray = seen(await raw('[1]'));
   const bom = alice.envelope('/v1/signatures', { digest });
   out.bodyBom = seen(await raw(`\ufeff${JSON.stringify(bom)}`), alice.opener(bom.seq));
-  out.bodyBom.body = { ...(out.bodyBom.body as object), keyId: 'K', signature: 'S' };
+  out.bodyBom.body = { ...(out.bodyBom.body as object), keyId: 'K', signature: 'S', receipt: 'R' };
   out.bodyCharset = seen(await raw('{}', 'application/json; charset=UTF-8'));
   out.bodyLatin1 = seen(await raw('{}', 'application/json; charset=latin1'));
   out.bodyText = seen(await raw('{}', 'text/plain'));

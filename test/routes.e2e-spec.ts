@@ -22,7 +22,7 @@ describe('employee API routes (e2e)', () => {
     expect(unmarked).toEqual([]);
   });
 
-  it('leaves only the handshake, the server key, the CA, the TSA and the health probes public (PROTOCOL.md §2, §5)', () => {
+  it('leaves only the handshake, the server key, the CA, the TSA, the health probes and the log hashes public (PROTOCOL.md §2, §5; docs/AUDIT-LOG.md §5)', () => {
     const publicRoutes = walkRoutes(server)
       .filter((r) => r.public)
       .map((r) => r.route);
@@ -31,6 +31,10 @@ describe('employee API routes (e2e)', () => {
       'GET /readyz',
       'GET /v1/ca/certificate',
       'GET /v1/ca/crl',
+      'GET /v1/log/checkpoint',
+      'GET /v1/log/key',
+      'GET /v1/log/proof/consistency',
+      'GET /v1/log/proof/inclusion',
       'GET /v1/server-key',
       'POST /v1/handshake',
       'POST /v1/tsa',

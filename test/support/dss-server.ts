@@ -28,6 +28,8 @@ export interface StartDssOptions {
   database?: TestDatabase;
   /** Dispatch the hot routes without Nest's router (default) or through Nest only. */
   hotRoutes?: boolean;
+  /** Listen on this port (default: an ephemeral one), e.g. to restart a server at its URL. */
+  port?: number;
 }
 
 /**
@@ -64,7 +66,7 @@ export async function startDss(options: StartDssOptions = {}): Promise<RunningDs
     hotRoutes: options.hotRoutes,
   });
   const { app, identity } = dss;
-  await app.listen(0, '127.0.0.1');
+  await app.listen(options.port ?? 0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,

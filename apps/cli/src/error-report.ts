@@ -4,6 +4,7 @@ import {
   DssError,
   DssNetworkError,
   DssProtocolError,
+  DssLogInconsistentError,
   DssServerIdentityError,
 } from '@dss/client';
 import { CliError } from './cli-error';
@@ -108,6 +109,31 @@ export function reportOf(err: unknown, serverUrl?: string): ErrorReport {
       message: err.message,
       exitCode: err.exitCode,
       details: { ...err.details },
+    };
+  }
+  if (err instanceof DssLogInconsistentError) {
+    const what = {
+      rollback: 'was rolled back: it no longer holds entries it showed before',
+      fork: 'forked: it shows a history that does not extend the one it showed before',
+      'key-changed': 'is signed with another key than before',
+    }[err.kind];
+    return {
+      code: err.code,
+      message: `REFUSED: the audit log of the server${at} ${what} (${err.message}). Someone rewrote its history; do not trust it, tell your administrator and keep both checkpoints below.`,
+      exitCode: ExitCode.LogInconsistent,
+      more: [
+        '  checkpoint verified before:',
+        ...err.previous
+          .trimEnd()
+          .split('\n')
+          .map((l) => `    ${l}`),
+        '  checkpoint served now:',
+        ...err.current
+          .trimEnd()
+          .split('\n')
+          .map((l) => `    ${l}`),
+      ],
+      details: { kind: err.kind, previous: err.previous, current: err.current },
     };
   }
   if (err instanceof DssServerIdentityError) {

@@ -15,6 +15,11 @@ export enum ExitCode {
   Server = 6,
   /** The handshake is not signed by the pinned server key: the server is refused. */
   ServerIdentity = 7,
+  /**
+   * The server's audit log contradicts a checkpoint this client verified before: rolled back,
+   * forked, or signed by another key (docs/AUDIT-LOG.md §7).
+   */
+  LogInconsistent = 8,
   /** Ctrl-C at a prompt. */
   Interrupted = 130,
 }

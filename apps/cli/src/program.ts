@@ -4,6 +4,7 @@ import { usageError } from './cli-error';
 import { registerCompletion } from './commands/completion';
 import { registerConfig } from './commands/config';
 import { registerKeys } from './commands/keys';
+import { registerLog } from './commands/log';
 import { registerLogin } from './commands/login';
 import { registerPasswd } from './commands/passwd';
 import { registerServerKey } from './commands/server-key';
@@ -79,6 +80,7 @@ export function buildProgram(rt: Runtime, mode: Mode): DssCommand {
   registerSign(program, rt, mode);
   registerVerify(program, rt, mode);
   registerServerKey(program, rt, mode);
+  registerLog(program, rt, mode);
   if (mode === 'cli') {
     registerShell(program, rt, (inner) => buildProgram(inner, 'shell'));
     registerCompletion(program);

@@ -10,7 +10,7 @@ import {
   PasswordHasher,
   type UserSummary,
 } from '@dss/accounts';
-import { AUDIT_HEAD_MISSING, AuditAction, AuditService } from '@dss/audit';
+import { AUDIT_HEAD_MISSING, AuditAction, AuditService, verifyTrail } from '@dss/audit';
 import { createLogger, DomainError, ErrorCode, systemClock } from '@dss/common';
 import { ConfigError, type DssConfig, loadConfig } from '@dss/config';
 import {
@@ -33,6 +33,15 @@ import { DataSource } from 'typeorm';
 import { AdminCliModule } from './admin-cli.module';
 import { registerCaCommands } from './commands/ca';
 import { PkiService } from '@dss/pki';
+import {
+  checkpointsFor,
+  exportReport,
+  logVerifier,
+  readCheckpointFiles,
+  trailJson,
+  trailReport,
+  verifyExportFile,
+} from './commands/audit-log';
 import { ExitCode, exitCodeOf } from './exit-codes';
 
 interface JsonFlag {
@@ -516,14 +525,18 @@ function buildProgram(): Command {
   audit
     .command('verify')
     .description(
-      'recompute the whole chain; exit 5 and name the first broken event if it was altered',
+      'recompute the chain and the Merkle tree and check them against every signed checkpoint (the database, the checkpoint file, each --checkpoint FILE); exit 5 and name the first bad event',
     )
+    .option('--checkpoint <file...>', 'checkpoint file(s) held outside the database', [])
+    .option('--verifier-key <vkey>', "the log's verifier key (default: from the log key file)")
     .addOption(json())
-    .action((opts: JsonFlag) =>
+    .action((opts: JsonFlag & { checkpoint: string[]; verifierKey?: string }) =>
       withServices(async (s) => {
-        const result = await s.audit.verify(s.dataSource.manager);
+        const verifier = logVerifier(s.config, opts.verifierKey, opts.checkpoint.length > 0);
+        const checkpoints = checkpointsFor(s.config, opts.checkpoint, verifier);
+        const result = await verifyTrail(s.dataSource.manager, s.audit, verifier, checkpoints);
         // Without a head row nothing can be appended; the broken trail is reported below.
-        if (result.reason !== AUDIT_HEAD_MISSING)
+        if (result.chain.reason !== AUDIT_HEAD_MISSING)
           await s.audit.record({
             actorType: 'operator',
             actor: ACTOR.name,
@@ -532,23 +545,30 @@ function buildProgram(): Command {
               valid: result.valid,
               checkedEvents: result.checkedEvents,
               firstInvalidSeq: result.firstInvalidSeq,
+              checkpoints: result.log.checkpointsChecked,
             },
           });
-        print(
-          opts,
-          {
-            valid: result.valid,
-            checkedEvents: result.checkedEvents,
-            headHash: result.headHash,
-            firstInvalidSeq: result.firstInvalidSeq,
-            reason: result.reason,
-          },
-          result.valid
-            ? `Audit trail intact: ${result.checkedEvents} event(s), head ${result.headHash}.`
-            : `AUDIT TRAIL BROKEN at event ${result.firstInvalidSeq}: ${result.reason}. ${result.checkedEvents} event(s) before it verify.`,
-        );
+        print(opts, trailJson(result), trailReport(result));
         if (!result.valid) process.exitCode = ExitCode.AuditChainBroken;
       }),
+    );
+  audit
+    .command('verify-export')
+    .description(
+      'check an NDJSON export (GET /api/audit/export) against signed checkpoints, offline; exit 5 and name the first bad event',
+    )
+    .argument('<file>', 'the NDJSON export')
+    .requiredOption('--checkpoint <file...>', 'checkpoint file(s) held outside the database')
+    .option('--verifier-key <vkey>', "the log's verifier key (default: from the log key file)")
+    .addOption(json())
+    .action(
+      async (file: string, opts: JsonFlag & { checkpoint: string[]; verifierKey?: string }) => {
+        if (existsSync('.env')) process.loadEnvFile('.env');
+        const verifier = logVerifier(loadConfig(), opts.verifierKey);
+        const result = await verifyExportFile(file, readCheckpointFiles(opts.checkpoint), verifier);
+        print(opts, result, exportReport(result));
+        if (!result.valid) process.exitCode = ExitCode.AuditChainBroken;
+      },
     );
   registerCaCommands(program, {
     withPki: (work) => withServices((s) => work(s.pki)),

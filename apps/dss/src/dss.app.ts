@@ -1,6 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { type NestExpressApplication } from '@nestjs/platform-express';
 import { loadOrCreatePepper, PasswordHasher } from '@dss/accounts';
+import { loadOrCreateLogKey } from '@dss/audit';
 import {
   answersWithin,
   bodyReadStatus,
@@ -187,6 +188,12 @@ export async function createDssApp(
   const shared = options.sessionStore
     ? { store: options.sessionStore, rateLimits: undefined }
     : await sharedSessionStore(config, ring, options.clock ?? systemClock, logger);
+  const logKey = loadOrCreateLogKey(config.logKeyFile, config.logOrigin);
+  if (logKey.created)
+    logger.warn(
+      { file: logKey.file, verifierKey: logKey.verifierKey },
+      'created a new audit log key; back it up and publish its verifier key',
+    );
   const app = await NestFactory.create<NestExpressApplication>(
     DssModule.forRoot(config, {
       clock: options.clock ?? systemClock,
@@ -194,6 +201,7 @@ export async function createDssApp(
       identity,
       ring,
       hasher,
+      logKey,
       extraModules: options.extraModules,
       sessionStore: shared?.store,
       rateLimits: shared?.rateLimits,

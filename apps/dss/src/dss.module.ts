@@ -6,7 +6,7 @@ import {
 } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { AccountsModule, type PasswordHasher } from '@dss/accounts';
-import { AuditModule } from '@dss/audit';
+import { AuditModule, type LogKey, TransparencyLogModule } from '@dss/audit';
 import { type Clock, CoreModule, type DssMetrics } from '@dss/common';
 import { type DssConfig } from '@dss/config';
 import { DatabaseModule } from '@dss/persistence';
@@ -24,6 +24,7 @@ import { CaModule } from './ca/ca.module';
 import { HandshakeModule } from './handshake/handshake.module';
 import { HealthModule } from './health/health.module';
 import { KeysModule } from './keys/keys.module';
+import { LogModule } from './log/log.module';
 import { SigningModule } from './signing/signing.module';
 import { createValidationPipe } from './validation';
 
@@ -33,6 +34,7 @@ export interface DssModuleDeps {
   identity: ServerIdentity;
   ring: MasterKeyRing;
   hasher: PasswordHasher;
+  logKey: LogKey;
   sessionStore?: SessionStore;
   /** The app's metrics (injected as `METRICS`). */
   metrics?: DssMetrics;
@@ -53,6 +55,13 @@ export class DssModule {
         CoreModule.forRoot(config, deps.clock, deps.logger, deps.metrics),
         DatabaseModule.forRoot(config),
         AuditModule,
+        TransparencyLogModule.forRoot({
+          key: deps.logKey,
+          origin: config.logOrigin,
+          intervalMs: config.checkpointIntervalMs,
+          checkpointFile: config.checkpointFile,
+          sequence: true,
+        }),
         AccountsModule.forRoot(deps.hasher),
         KeystoreModule.forRoot(deps.ring, { cacheSize: Math.min(config.maxSessions, 100_000) }),
         SecureChannelModule.forRoot({
@@ -73,6 +82,7 @@ export class DssModule {
         KeysModule,
         SigningModule,
         CaModule,
+        LogModule,
         ...(deps.extraModules ?? []),
       ],
       providers: [

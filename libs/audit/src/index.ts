@@ -4,3 +4,4 @@ export * from './audit.module';
 export * from './audit.service';
 export * from './canonical-json';
 export * from './group-commit';
+export * from './log';

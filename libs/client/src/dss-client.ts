@@ -355,6 +355,7 @@ export class DssClient {
         digest: b64uDecode(raw.digest, 'digest', 32),
         signature: b64uDecode(raw.signature, 'signature'),
         raw,
+        receipt: receiptOf(raw.receipt),
       };
     } catch (err) {
       throw new DssProtocolError(`signature result: ${(err as Error).message}`, { cause: err });
@@ -603,6 +604,20 @@ function resumeSession(handoff: SessionHandoff): Session {
       cause: err,
     });
   }
+}
+
+/** The receipt of a SignDoc answer, checked for shape (absent from servers without the log). */
+function receiptOf(value: unknown): { logIndex: number; leaf: Buffer } | undefined {
+  if (value === undefined) return undefined;
+  if (
+    !isObject(value) ||
+    !Number.isSafeInteger(value.logIndex) ||
+    (value.logIndex as number) < 0 ||
+    typeof value.leaf !== 'string' ||
+    !/^[A-Za-z0-9+/]*={0,2}$/.test(value.leaf)
+  )
+    throw new TypeError('receipt is malformed');
+  return { logIndex: value.logIndex as number, leaf: Buffer.from(value.leaf, 'base64') };
 }
 
 /** A string property of an unknown value, if it has one. */

@@ -30,3 +30,13 @@ export type {
   SignInput,
 } from './types';
 export { spkiFingerprint } from '@dss/secure-channel/protocol';
+export {
+  DssLogInconsistentError,
+  type FullReceipt,
+  LogWitness,
+  type LogWitnessOptions,
+  verifyReceiptProof,
+  type WitnessResult,
+  type WitnessState,
+  type WitnessStore,
+} from './log-witness';

@@ -65,6 +65,8 @@ export interface SignatureResponseWire {
   encoding: SignatureEncoding;
   /** `cms` or `pades` when asked for; `signature` is then a DER CMS ContentInfo. */
   format?: 'raw' | 'cms' | 'pades';
+  /** Where the signature's audit event sits in the verifiable log (docs/AUDIT-LOG.md §4). */
+  receipt?: { logIndex: number; leaf: string };
 }
 
 /** `POST /v1/signatures` result in the `cms` / `pades` formats. */
@@ -88,6 +90,8 @@ export interface SignatureResult {
   signature: Buffer;
   /** The fields as received (base64url strings). */
   raw: SignatureResponseWire;
+  /** The log receipt: leaf index and leaf bytes (absent from servers without the log). */
+  receipt?: { logIndex: number; leaf: Buffer };
 }
 
 /** `DELETE /v1/keys` result. */

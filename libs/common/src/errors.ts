@@ -29,6 +29,10 @@ export enum ErrorCode {
   HsmUnavailable = 'hsm_unavailable',
   CertificateInvalid = 'certificate_invalid',
   NoCertificate = 'no_certificate',
+  /** A log index or tree size past the verifiable log's current tree. */
+  BeyondTree = 'beyond_tree',
+  /** A checkpoint that is malformed, signed by another key or for another log. */
+  InvalidCheckpoint = 'invalid_checkpoint',
   InternalError = 'internal_error',
   /** Framework answers (STYLE.md §6): the route exists, not with this method. */
   MethodNotAllowed = 'method_not_allowed',
@@ -66,6 +70,8 @@ const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.HsmUnavailable]: 503,
   [ErrorCode.CertificateInvalid]: 400,
   [ErrorCode.NoCertificate]: 409,
+  [ErrorCode.BeyondTree]: 404,
+  [ErrorCode.InvalidCheckpoint]: 400,
   [ErrorCode.InternalError]: 500,
   [ErrorCode.MethodNotAllowed]: 405,
   [ErrorCode.PayloadTooLarge]: 413,

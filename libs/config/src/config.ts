@@ -1,4 +1,4 @@
-import { availableParallelism } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { resolve } from 'node:path';
 import proxyaddr from 'proxy-addr';
 
@@ -86,6 +86,14 @@ export interface DssConfig {
   readonly tsaUrl: string | undefined;
   /** Timestamp requests per minute from one client address on `POST /v1/tsa`; 0: no limit. */
   readonly tsaRatePerMinute: number;
+  /** The Ed25519 key that signs the audit log's checkpoints (created 0600 on first start). */
+  readonly logKeyFile: string;
+  /** The log's origin: first line of every checkpoint and the log key's name. */
+  readonly logOrigin: string;
+  /** A new checkpoint is signed within this many ms of the tree growing. */
+  readonly checkpointIntervalMs: number;
+  /** Every checkpoint is also appended to this file, outside the database. */
+  readonly checkpointFile: string;
 }
 
 /** Where the master key lives in a PKCS#11 token (`DSS_KEK_PKCS11_*`). */
@@ -393,6 +401,19 @@ function subjectPartOf(r: Reader, name: string, fallback: string | undefined): s
   return value;
 }
 
+/** `DSS_LOG_ORIGIN`: a signed-note key name (no spaces, no `+`), default `<hostname>/dss-audit`. */
+function logOriginOf(r: Reader): string {
+  const origin = r.string('DSS_LOG_ORIGIN', `${hostname()}/dss-audit`);
+  if (/[\s+]/u.test(origin) || origin.length > 200) {
+    throw new ConfigError(
+      'DSS_LOG_ORIGIN',
+      'a log name without spaces or "+", such as dss.example.org/dss-audit',
+      origin,
+    );
+  }
+  return origin;
+}
+
 /**
  * Reads and validates the whole configuration. Throws {@link ConfigError} on the first bad value.
  * Paths are resolved against `cwd`.
@@ -485,6 +506,13 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     publicUrl: httpUrlOf(r, 'DSS_PUBLIC_URL', `http://localhost:${port}`)!,
     tsaUrl: httpUrlOf(r, 'DSS_TSA_URL', undefined),
     tsaRatePerMinute: r.int('DSS_TSA_RATE_LIMIT', 120, 0, 10_000_000),
+    logKeyFile: resolve(cwd, r.string('DSS_LOG_KEY_FILE', resolve(dataDir, 'dss_log_key.pem'))),
+    logOrigin: logOriginOf(r),
+    checkpointIntervalMs: r.int('DSS_CHECKPOINT_INTERVAL_MS', 1000, 10, 3_600_000),
+    checkpointFile: resolve(
+      cwd,
+      r.string('DSS_CHECKPOINT_FILE', resolve(dataDir, 'checkpoints.txt')),
+    ),
   };
   if (config.masterKey !== undefined && config.masterKeyFile !== undefined) {
     throw new ConfigError(

@@ -2,10 +2,16 @@ import { type DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
 import { openDataSource } from './data-source';
 import { MIGRATIONS } from './migrations';
+import { ManualClock } from '@dss/common';
+import { AuditAction, AuditService, leafBytes, leafHash, readTreeState, rootOf } from '@dss/audit';
+import { TransactionRunner } from './transaction';
 
 const TABLES = [
   'audit_chain_head',
   'audit_events',
+  'audit_log_checkpoints',
+  'audit_log_nodes',
+  'audit_log_state',
   'certificates',
   'crls',
   'key_pairs',
@@ -66,6 +72,24 @@ describe('migrations', () => {
     expect(rows.map((r) => ({ ...r, seq: Number(r.seq) }))).toEqual([
       { id: 1, seq: 0, hash: '0'.repeat(64) },
     ]);
+  });
+
+  it('build the Merkle tree for the events recorded before the log existed', async () => {
+    await ds.undoLastMigration();
+    const runner = new TransactionRunner(ds);
+    const audit = new AuditService(runner, new ManualClock(Date.UTC(2026, 0, 1)));
+    const events = await audit.record(
+      Array.from({ length: 11 }, (_, i) => ({
+        actorType: 'system' as const,
+        actor: 'test',
+        action: AuditAction.SignatureIssued,
+        details: { i },
+      })),
+    );
+    await ds.runMigrations();
+    const state = await readTreeState(ds.manager);
+    expect(state?.size).toBe(11);
+    expect(state?.root.equals(rootOf(events.map((e) => leafHash(leafBytes(e)))))).toBe(true);
   });
 
   it('go down to an empty schema and up again to the same schema', async () => {

@@ -3,6 +3,7 @@ import { AuditAction, AuditService } from '@dss/audit';
 import { ManualClock } from '@dss/common';
 import { openDataSource, TransactionRunner } from '@dss/persistence';
 import { type Response } from 'express';
+import { loadConfig } from '@dss/config';
 import { type DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/database';
 import { type OperatorContext } from '../common/operator-context';
@@ -58,7 +59,7 @@ describe('AuditQueryService.export, on the engine of DSS_DATABASE_URL', () => {
     db = await createTestDatabase();
     ds = await openDataSource({ databaseUrl: db.databaseUrl, dataDir: db.dataDir });
     const audit = new AuditService(new TransactionRunner(ds), new ManualClock());
-    service = new AuditQueryService(ds, audit);
+    service = new AuditQueryService(ds, audit, loadConfig({ DSS_DATA_DIR: db.dataDir }));
     await audit.record(
       Array.from({ length: 1100 }, (_, i) => ({
         actorType: 'system' as const,

@@ -1,6 +1,22 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { normalizeUsername } from '@dss/accounts';
-import { AuditAction, AuditService } from '@dss/audit';
+import {
+  AuditAction,
+  AuditService,
+  chainHash,
+  checkpointFileInputs,
+  checkpointInputs,
+  loadOrCreateLogKey,
+  leafBytes,
+  leafHash,
+  LogKeyMissingError,
+  type NoteVerifier,
+  openCheckpoint,
+  readLeafHashes,
+  verifyTrail,
+} from '@dss/audit';
+import { DomainError, ErrorCode } from '@dss/common';
+import { DSS_CONFIG, type DssConfig } from '@dss/config';
 import {
   AUDIT_CHAIN_HEAD_ID,
   AuditChainHeadEntity,
@@ -18,6 +34,7 @@ import {
   type ChainVerificationDto,
   DEFAULT_EVENTS_LIMIT,
   type ExportFormat,
+  type IntegrityStatusDto,
   type KeyDeletionDto,
   type KeyDeletionPageDto,
   type ListAuditEventsQueryDto,
@@ -53,8 +70,12 @@ function parseDetails(text: string): Record<string, unknown> {
   }
 }
 
-function toEventDto(e: AuditEventEntity): AuditEventDto {
+/** Whether a row passes verification, and why not. */
+type Integrity = (e: AuditEventEntity) => { verified: boolean; integrityProblem: string | null };
+
+function toEventDto(e: AuditEventEntity, integrity?: Integrity): AuditEventDto {
   return {
+    ...(integrity ? integrity(e) : { verified: true, integrityProblem: null }),
     seq: e.seq,
     at: e.at.toISOString(),
     actorType: e.actorType,
@@ -112,6 +133,7 @@ export class AuditQueryService {
   constructor(
     private readonly ds: DataSource,
     private readonly audit: AuditService,
+    @Inject(DSS_CONFIG) private readonly config: DssConfig,
   ) {}
 
   async events(query: ListAuditEventsQueryDto, by: OperatorContext): Promise<AuditEventPageDto> {
@@ -136,6 +158,11 @@ export class AuditQueryService {
     if (query.subject !== undefined)
       qb.andWhere('e.subject = :subject', { subject: query.subject });
     timeRange(qb, 'e.at', query.from, query.to);
+    if (query.includeOwnReads !== 'true')
+      qb.andWhere(
+        'NOT (e.action = :readAction AND e.actorType = :operatorType AND e.actor = :self)',
+        { readAction: AuditAction.AuditRead, operatorType: 'operator', self: by.username },
+      );
     if (query.after !== undefined)
       qb.andWhere(order === 'asc' ? 'e.seq > :after' : 'e.seq < :after', { after: query.after });
     // One extra row tells whether there is a next page.
@@ -144,8 +171,9 @@ export class AuditQueryService {
       .limit(limit + 1)
       .getMany();
     const page = rows.slice(0, limit);
+    const integrity = await this.integrityOf(page);
     return {
-      items: page.map(toEventDto),
+      items: page.map((e) => toEventDto(e, integrity)),
       nextCursor: rows.length > limit ? page[page.length - 1].seq : null,
     };
   }
@@ -208,6 +236,7 @@ export class AuditQueryService {
             .where('k.id IN (:...keyIds)', { keyIds })
             .getMany();
     const recordOf = new Map(records.map((r) => [r.id, r]));
+    const integrity = await this.integrityOf(events);
 
     const items = deletions.map(({ event, details }): KeyDeletionDto => {
       const name = textOf(details, 'username');
@@ -230,14 +259,44 @@ export class AuditQueryService {
         allowedSeq: allow ? allow.seq : null,
         recordDeletedAt: record?.deleted ? isoOrNull(record.deletedAt) : null,
         consistent: record !== undefined && record.deleted && record.user?.username === name,
+        ...integrity(event),
+        actorAuthorized:
+          event.actorType === 'operator' ||
+          (event.actorType === 'user' && event.actor === name && record?.user?.username === name),
       };
     });
     return { items, total, ...page, unrecorded: await this.unrecorded(username) };
   }
 
-  /** Recomputes the whole chain; audited as `audit.verified` with the result. */
-  async verify(by: OperatorContext): Promise<ChainVerificationDto> {
-    const r = await this.audit.verify(this.ds.manager);
+  /**
+   * Recomputes the chain and the Merkle tree and checks them against every signed checkpoint
+   * (database, checkpoint file, and `checkpoint` when given); audited as `audit.verified`.
+   */
+  async verify(by: OperatorContext, checkpoint?: string): Promise<ChainVerificationDto> {
+    const verifier = this.logVerifier();
+    const given =
+      checkpoint === undefined ? [] : checkpointInputs(checkpoint, 'given', 'given checkpoint');
+    if (checkpoint !== undefined) {
+      if (given.length === 0)
+        throw new DomainError(ErrorCode.InvalidCheckpoint, 'checkpoint holds no signed checkpoint');
+      if (verifier === null)
+        throw new DomainError(
+          ErrorCode.InvalidCheckpoint,
+          'no log key to check the checkpoint with',
+        );
+      for (const c of given) {
+        try {
+          openCheckpoint(c.note, verifier);
+        } catch (err) {
+          throw new DomainError(
+            ErrorCode.InvalidCheckpoint,
+            `the checkpoint does not verify: ${err instanceof Error ? err.message : 'malformed'}`,
+          );
+        }
+      }
+    }
+    const file = verifier === null ? [] : checkpointFileInputs(this.config.checkpointFile);
+    const r = await verifyTrail(this.ds.manager, this.audit, verifier, [...given, ...file]);
     await this.audit.record({
       actorType: 'operator',
       actor: by.username,
@@ -247,8 +306,15 @@ export class AuditQueryService {
         checkedEvents: r.checkedEvents,
         headSeq: r.headSeq,
         firstInvalidSeq: r.firstInvalidSeq,
+        checkpoints: r.log.checkpointsChecked,
       },
     });
+    const [latest] =
+      verifier === null
+        ? []
+        : await this.ds.query<{ note: string }[]>(
+            'SELECT note FROM audit_log_checkpoints ORDER BY size DESC LIMIT 1',
+          );
     return {
       valid: r.valid,
       checkedEvents: r.checkedEvents,
@@ -256,7 +322,96 @@ export class AuditQueryService {
       headSeq: r.headSeq,
       firstInvalidSeq: r.firstInvalidSeq,
       reason: r.reason,
+      firstBadIndex: r.firstInvalidSeq === null ? null : r.firstInvalidSeq - 1,
+      checkpointsChecked: r.log.checkpointsChecked,
+      latestCheckpointSize: r.log.latestCheckpointSize,
+      latestCheckpoint: latest?.note ?? null,
+      problems: [
+        ...(r.chain.valid
+          ? []
+          : [
+              {
+                source: 'chain',
+                label: 'hash chain',
+                size: null,
+                firstBadIndex:
+                  r.chain.firstInvalidSeq === null ? null : r.chain.firstInvalidSeq - 1,
+                reason: r.chain.reason ?? 'broken',
+              },
+            ]),
+        ...r.log.problems,
+      ],
     };
+  }
+
+  /** The latest `audit.verified` event: the dashboard's banner shows while it says invalid. */
+  async integrityStatus(): Promise<IntegrityStatusDto> {
+    const last = await this.ds.getRepository(AuditEventEntity).findOne({
+      where: { action: AuditAction.AuditVerified },
+      order: { seq: 'DESC' },
+    });
+    if (!last) return { lastVerification: null };
+    const details = parseDetails(last.details);
+    const first = details.firstInvalidSeq;
+    return {
+      lastVerification: {
+        valid: details.valid === true,
+        at: last.at.toISOString(),
+        by: last.actor,
+        firstInvalidSeq: typeof first === 'number' ? first : null,
+      },
+    };
+  }
+
+  /**
+   * Per-row verification for listings, without a full check: the row's chain hash, its leaf
+   * against the stored Merkle leaf, and the latest full verification (every row at or after its
+   * first bad event is suspect).
+   */
+  private async integrityOf(rows: readonly AuditEventEntity[]): Promise<Integrity> {
+    const { lastVerification } = await this.integrityStatus();
+    const failedFrom =
+      lastVerification && !lastVerification.valid
+        ? (lastVerification.firstInvalidSeq ?? 1)
+        : Number.POSITIVE_INFINITY;
+    const seqs = rows.map((r) => r.seq);
+    const leaves =
+      seqs.length === 0
+        ? new Map<number, Buffer>()
+        : await readLeafHashes(this.ds.manager, Math.min(...seqs) - 1, Math.max(...seqs));
+    return (e) => {
+      let chainOk = false;
+      let leaf: Buffer | null = null;
+      try {
+        chainOk = chainHash(e.prevHash, e) === e.hash;
+        leaf = leafHash(leafBytes(e));
+      } catch {
+        chainOk = false;
+      }
+      const stored = leaves.get(e.seq - 1);
+      if (!chainOk)
+        return { verified: false, integrityProblem: 'the hash chain does not match this row' };
+      if (stored && leaf && !stored.equals(leaf))
+        return {
+          verified: false,
+          integrityProblem: 'this row is not the event the signed log holds',
+        };
+      if (e.seq >= failedFrom)
+        return {
+          verified: false,
+          integrityProblem: `at or after event ${failedFrom}, where the latest verification failed`,
+        };
+      return { verified: true, integrityProblem: null };
+    };
+  }
+
+  private logVerifier(): NoteVerifier | null {
+    try {
+      return loadOrCreateLogKey(this.config.logKeyFile, this.config.logOrigin, false).verifier;
+    } catch (err) {
+      if (err instanceof LogKeyMissingError) return null;
+      throw err;
+    }
   }
 
   /**

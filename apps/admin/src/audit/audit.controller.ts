@@ -9,9 +9,11 @@ import {
   AuditEventPageDto,
   ChainVerificationDto,
   ExportQueryDto,
+  IntegrityStatusDto,
   KeyDeletionPageDto,
   ListAuditEventsQueryDto,
   ListKeyDeletionsQueryDto,
+  VerifyQueryDto,
 } from './dto/audit.dto';
 
 @ApiTags('audit')
@@ -54,13 +56,29 @@ export class AuditController {
   @Get('verify')
   @Roles('admin', 'auditor')
   @ApiOperation({
-    summary: 'Verify the hash chain',
+    summary: 'Verify the trail against the signed log',
     description:
-      'Recomputes every link from the first event to the head and names the first altered, missing or misplaced event. Keep `headHash` somewhere the database administrators cannot write: a later verification must still pass through it. Recorded as `audit.verified`.',
+      'Recomputes the hash chain and the Merkle tree over every event and checks them against every signed checkpoint: those in the database, the checkpoint file, and `checkpoint` when given (one saved outside the database: the only kind the database administrators cannot rewrite). Names the first altered, missing, reordered or removed event. Keep `latestCheckpoint` somewhere else. Recorded as `audit.verified`.',
   })
   @ApiOkResponse({ type: ChainVerificationDto })
-  verify(@CurrentOperator() by: OperatorContext): Promise<ChainVerificationDto> {
-    return this.audit.verify(by);
+  @ApiErrors({ 400: ['invalid_request', 'invalid_checkpoint'] })
+  verify(
+    @Query() query: VerifyQueryDto,
+    @CurrentOperator() by: OperatorContext,
+  ): Promise<ChainVerificationDto> {
+    return this.audit.verify(by, query.checkpoint);
+  }
+
+  @Get('integrity')
+  @Roles('admin', 'auditor')
+  @ApiOperation({
+    summary: 'The outcome of the latest verification',
+    description:
+      'From the latest `audit.verified` event: the dashboard shows a banner on every page while it says the trail is broken. Reads no other event, so it is not recorded.',
+  })
+  @ApiOkResponse({ type: IntegrityStatusDto })
+  integrity(): Promise<IntegrityStatusDto> {
+    return this.audit.integrityStatus();
   }
 
   @Get('export')

@@ -12,8 +12,10 @@ import { fileError, usageError } from '../cli-error';
 import { type Mode, withConnection, withJson } from '../dss-command';
 import { fileSize, readWholeFile, sha256File } from '../file-input';
 import { formatBytes } from '../progress';
+import { writeReceipt } from '../receipt';
 import { type Runtime } from '../runtime';
 import { signCms } from './sign-cms';
+import { timeoutMsOf } from '../settings';
 
 /**
  * Files up to this size are sent whole (`{"document"}`); larger ones are
@@ -87,6 +89,13 @@ export function registerSign(program: Command, rt: Runtime, mode: Mode): void {
         throw fileError(err, output, 'write');
       }
       const user = session.username;
+      const receipt = await writeReceipt(
+        output,
+        rt.shellSession?.serverUrl ?? rt.serverUrl(self),
+        result,
+        rt.configPath(),
+        timeoutMsOf(rt.globals(self)),
+      );
       out.result(
         {
           file,
@@ -97,10 +106,17 @@ export function registerSign(program: Command, rt: Runtime, mode: Mode): void {
           digest: digest.toString('hex'),
           keyId: result.keyId,
           username: user,
+          receiptFile: receipt?.file ?? null,
+          logIndex: result.receipt?.logIndex ?? null,
         },
         [
           `Signed ${file} (${formatBytes(size)}${sentAs === 'digest' ? ', by its SHA-256 digest' : ''}) as ${user}.`,
           `Signature (${result.encoding.toUpperCase()}): ${output}`,
+          ...(receipt
+            ? [
+                `Log receipt: ${receipt.file} (entry ${result.receipt!.logIndex}${receipt.complete ? ', with its inclusion proof' : '; proof added by dss verify --receipt'})`,
+              ]
+            : []),
           `Check it: dss verify ${file} ${output} --user ${user}` +
             (result.encoding === 'der'
               ? `\n      or: openssl dgst -sha256 -verify ${user}.pem -signature ${output} ${file}`

@@ -1,12 +1,14 @@
 import { DssApiError, spkiFingerprint, type SignatureEncoding } from '@dss/client';
 import { type Command } from 'commander';
-import { createPublicKey, createVerify } from 'node:crypto';
+import { createHash, createPublicKey, createVerify } from 'node:crypto';
 import { CliError, usageError } from '../cli-error';
 import { readPublicKeyFile } from '../config-store';
 import { type Mode, withConnection, withJson } from '../dss-command';
 import { ExitCode } from '../exit-codes';
 import { fileSize, readWholeFile, streamFile } from '../file-input';
+import { checkReceipt, receiptPathOf } from '../receipt';
 import { type Runtime } from '../runtime';
+import { timeoutMsOf } from '../settings';
 import { encodingOption } from './sign';
 
 /** An ECDSA P-256 signature is at most 72 bytes in DER, exactly 64 in P1363. */
@@ -27,12 +29,16 @@ export function registerVerify(program: Command, rt: Runtime, mode: Mode): void 
       'the signer: fetch their public key from the server (needs your login)',
     )
     .option('--key <file>', 'the public key (PEM) to verify with; no server needed')
+    .option(
+      '--receipt [file]',
+      'also check the signing receipt (default SIGNATURE.receipt.json): the signature is in the signed audit log',
+    )
     .addOption(encodingOption('signature encoding (default: 64 bytes is p1363, else der)'));
   withJson(withConnection(cmd, mode, { user: false })).action(
     async (
       file: string,
       signatureFile: string,
-      opts: { user?: string; key?: string; encoding?: SignatureEncoding },
+      opts: { user?: string; key?: string; encoding?: SignatureEncoding; receipt?: string | true },
       self: Command,
     ) => {
       if ((opts.user === undefined) === (opts.key === undefined)) {
@@ -47,6 +53,7 @@ export function registerVerify(program: Command, rt: Runtime, mode: Mode): void 
 
       let publicKey: string;
       let signer: string | null = null;
+      let signerKeyId: string | null = null;
       if (opts.key !== undefined) {
         publicKey = readPublicKeyFile(opts.key, '--key');
       } else {
@@ -66,11 +73,22 @@ export function registerVerify(program: Command, rt: Runtime, mode: Mode): void 
           });
         publicKey = info.publicKey;
         signer = info.username;
+        signerKeyId = info.keyId;
       }
 
       const out = rt.output(self);
       const verifier = createVerify('sha256');
-      await streamFile(file, size, (chunk) => verifier.update(chunk), out.stderr, 'Verifying');
+      const hash = createHash('sha256');
+      await streamFile(
+        file,
+        size,
+        (chunk) => {
+          verifier.update(chunk);
+          hash.update(chunk);
+        },
+        out.stderr,
+        'Verifying',
+      );
       let valid: boolean;
       try {
         valid = verifier.verify(
@@ -86,10 +104,25 @@ export function registerVerify(program: Command, rt: Runtime, mode: Mode): void 
       const fingerprint = spkiFingerprint(publicKey);
       const whose = signer === null ? `the key ${opts.key}` : `${signer}'s key`;
       const data = { valid, file, signatureFile, encoding, signer, keyFingerprint: fingerprint };
+      const receipt =
+        valid && opts.receipt !== undefined
+          ? await checkReceipt(
+              opts.receipt === true ? receiptPathOf(signatureFile) : opts.receipt,
+              hash.digest('hex'),
+              signerKeyId,
+              rt.configPath(),
+              timeoutMsOf(rt.globals(self)),
+            )
+          : null;
       if (valid) {
-        out.result(data, [
+        out.result(receipt ? { ...data, receipt } : data, [
           `Verified OK: ${file} is signed by ${whose} (${encoding.toUpperCase()}).`,
           `Key fingerprint: ${fingerprint}`,
+          ...(receipt
+            ? [
+                `In the audit log: entry ${receipt.logIndex} of the signed checkpoint of ${receipt.size} entries (receipt checked offline).`,
+              ]
+            : []),
         ]);
       } else {
         rt.exitCode = ExitCode.Failure;

@@ -1,5 +1,11 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { AuditAction, AuditService, type BatchOutcome, GroupCommitter } from '@dss/audit';
+import {
+  AuditAction,
+  AuditService,
+  type BatchOutcome,
+  GroupCommitter,
+  leafBytes,
+} from '@dss/audit';
 import { TransactionRunner } from '@dss/persistence';
 import { type DssMetrics, METRICS, SessionEndedError } from '@dss/common';
 import { type EntityManager } from 'typeorm';
@@ -18,6 +24,16 @@ export interface SignatureRecord {
   mode: 'document' | 'digest';
 }
 
+/**
+ * Where a signature's audit event sits in the verifiable log (docs/AUDIT-LOG.md §4): its leaf
+ * index and the leaf bytes, which name the signer, the key, the digest and the time.
+ */
+export interface SignatureReceipt {
+  logIndex: number;
+  /** Base64 of the leaf bytes (the event's canonical JSON). */
+  leaf: string;
+}
+
 /** The key was deleted (on any instance) before the signature could be recorded. */
 export class KeyNoLongerActiveError extends Error {
   constructor(readonly keyId: string) {
@@ -34,7 +50,7 @@ export class KeyNoLongerActiveError extends Error {
  */
 @Injectable()
 export class SignatureLedger {
-  private readonly committer: GroupCommitter<SignatureRecord, void>;
+  private readonly committer: GroupCommitter<SignatureRecord, SignatureReceipt>;
 
   constructor(
     private readonly audit: AuditService,
@@ -55,11 +71,14 @@ export class SignatureLedger {
     );
   }
 
-  record(item: SignatureRecord): Promise<void> {
+  record(item: SignatureRecord): Promise<SignatureReceipt> {
     return this.committer.submit(item);
   }
 
-  private async commit(m: EntityManager, items: SignatureRecord[]): Promise<BatchOutcome<void>[]> {
+  private async commit(
+    m: EntityManager,
+    items: SignatureRecord[],
+  ): Promise<BatchOutcome<SignatureReceipt>[]> {
     const ids = [...new Set(items.map((i) => i.keyId))];
     const lock = this.runner.engine === 'mysql' ? ' LOCK IN SHARE MODE' : '';
     const placeholders = ids.map(() => '?').join(',');
@@ -83,7 +102,7 @@ export class SignatureLedger {
     };
     const errors = items.map(outcome);
     const accepted = items.filter((_, n) => errors[n] === null);
-    await this.audit.append(
+    const events = await this.audit.append(
       m,
       accepted.map((i) => ({
         actorType: 'user' as const,
@@ -99,9 +118,17 @@ export class SignatureLedger {
         },
       })),
     );
-    return errors.map((error) =>
-      error === null ? { ok: true, value: undefined } : { ok: false, error },
-    );
+    // The receipt is the event just written, nothing more: no tree walk on the request path
+    // (the tree catches up off it, docs/AUDIT-LOG.md §1).
+    let next = 0;
+    return errors.map((error) => {
+      if (error !== null) return { ok: false, error };
+      const row = events[next++];
+      return {
+        ok: true,
+        value: { logIndex: row.seq - 1, leaf: leafBytes(row).toString('base64') },
+      };
+    });
   }
 }
 

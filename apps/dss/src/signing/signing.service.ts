@@ -6,7 +6,7 @@ import { createHash, X509Certificate } from 'node:crypto';
 import { type ActiveKey, ActiveKeyIndex } from '../keys/active-key-index';
 import { type Caller } from '../caller';
 import { type SignatureEncoding, type SignatureResponse, type SignDto } from './dto/sign.dto';
-import { KeyNoLongerActiveError, SignatureLedger } from './signature-ledger';
+import { KeyNoLongerActiveError, SignatureLedger, type SignatureReceipt } from './signature-ledger';
 
 /** Strict base64url: the canonical encoding only (DTO validation has checked the alphabet). */
 function decodeB64u(value: string, field: string): Buffer {
@@ -70,8 +70,9 @@ export class SigningService {
             ? active.key.signDocument(document, encoding)
             : active.key.signDigest(digest, encoding)
           : await this.cms(active, caller, digest, format);
+      let receipt: SignatureReceipt;
       try {
-        await this.ledger.record({
+        receipt = await this.ledger.record({
           userId: caller.userId,
           authenticatedAt: caller.authenticatedAt,
           username: caller.username,
@@ -95,6 +96,7 @@ export class SigningService {
         signature: signature.toString('base64url'),
         encoding,
         ...(format === 'raw' ? {} : { format }),
+        receipt,
       };
     }
     throw new DomainError(ErrorCode.NoKey, 'no active key pair');

@@ -4,6 +4,7 @@ import { SessionRevocation1764172800000 } from './1764172800000-SessionRevocatio
 import { PublicKeyInfrastructure1765400000000 } from './1765400000000-PublicKeyInfrastructure';
 import { LoginFailures1765500000000 } from './1765500000000-LoginFailures';
 import { CustodyChecks1765600000000 } from './1765600000000-CustodyChecks';
+import { AuditMerkleLog1765300000000 } from './1765300000000-AuditMerkleLog';
 
 /** Every migration, oldest first. Classes rather than globs, so `ts` sources and `dist` agree. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -12,4 +13,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   PublicKeyInfrastructure1765400000000,
   LoginFailures1765500000000,
   CustodyChecks1765600000000,
+  AuditMerkleLog1765300000000,
 ];

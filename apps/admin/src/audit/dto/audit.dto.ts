@@ -95,6 +95,16 @@ export class ListAuditEventsQueryDto extends TimeRangeQueryDto {
   @IsOptional()
   @IsIn(['asc', 'desc'])
   order?: 'asc' | 'desc';
+
+  @ApiPropertyOptional({
+    type: Boolean,
+    default: false,
+    description:
+      "Include the calling operator's own `audit.read` events (recorded always, hidden by default)",
+  })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  includeOwnReads?: 'true' | 'false';
 }
 
 export class AuditEventDto {
@@ -131,6 +141,16 @@ export class AuditEventDto {
     description: 'SHA-256(prevHash || canonical JSON of the event), hex',
   })
   hash!: string;
+
+  @ApiProperty({
+    type: Boolean,
+    description:
+      'False when this row fails verification: its chain hash, its Merkle leaf, or at or after the first bad event of the latest verification',
+  })
+  verified!: boolean;
+
+  @ApiProperty({ type: String, nullable: true, description: 'Why the row is not verified' })
+  integrityProblem!: string | null;
 }
 
 export class AuditEventPageDto {
@@ -220,6 +240,44 @@ export class KeyDeletionDto {
       'The key record exists, belongs to that user and is marked deleted, as the event says',
   })
   consistent!: boolean;
+
+  @ApiProperty({
+    type: Boolean,
+    description: 'False when the `key.deleted` event fails verification (see AuditEventDto)',
+  })
+  verified!: boolean;
+
+  @ApiProperty({ type: String, nullable: true })
+  integrityProblem!: string | null;
+
+  @ApiProperty({
+    type: Boolean,
+    description: "The deletion was made by the key's owner or by an operator",
+  })
+  actorAuthorized!: boolean;
+}
+
+export class LastVerificationDto {
+  @ApiProperty({ type: Boolean })
+  valid!: boolean;
+
+  @ApiProperty({ type: String, format: 'date-time' })
+  at!: string;
+
+  @ApiProperty({ type: String })
+  by!: string;
+
+  @ApiProperty({ type: 'integer', nullable: true })
+  firstInvalidSeq!: number | null;
+}
+
+export class IntegrityStatusDto {
+  @ApiProperty({
+    type: LastVerificationDto,
+    nullable: true,
+    description: 'The latest `audit.verified` event, or null if the trail was never verified',
+  })
+  lastVerification!: LastVerificationDto | null;
 }
 
 export class UnrecordedDeletionDto {
@@ -251,6 +309,23 @@ export class KeyDeletionPageDto extends PageMetaDto {
   unrecorded!: UnrecordedDeletionDto[];
 }
 
+export class LogProblemDto {
+  @ApiProperty({ type: String, enum: ['database', 'file', 'given', 'tree', 'chain'] })
+  source!: string;
+
+  @ApiProperty({ type: String })
+  label!: string;
+
+  @ApiProperty({ type: 'integer', nullable: true })
+  size!: number | null;
+
+  @ApiProperty({ type: 'integer', nullable: true })
+  firstBadIndex!: number | null;
+
+  @ApiProperty({ type: String })
+  reason!: string;
+}
+
 export class ChainVerificationDto {
   @ApiProperty({ type: Boolean })
   valid!: boolean;
@@ -273,6 +348,44 @@ export class ChainVerificationDto {
 
   @ApiProperty({ type: String, nullable: true })
   reason!: string | null;
+
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    description: 'The first bad leaf of the Merkle log (event seq − 1); null when valid',
+  })
+  firstBadIndex!: number | null;
+
+  @ApiProperty({
+    type: 'integer',
+    description: 'Signed checkpoints checked (database, checkpoint file, the one given)',
+  })
+  checkpointsChecked!: number;
+
+  @ApiProperty({ type: 'integer', nullable: true })
+  latestCheckpointSize!: number | null;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'The latest signed checkpoint (C2SP tlog-checkpoint note): save it outside',
+  })
+  latestCheckpoint!: string | null;
+
+  @ApiProperty({ type: [LogProblemDto] })
+  problems!: LogProblemDto[];
+}
+
+export class VerifyQueryDto {
+  @ApiPropertyOptional({
+    type: String,
+    description:
+      'One or more signed checkpoints saved earlier (the text of `GET /v1/log/checkpoint` or of the checkpoint file); the trail must be consistent with each',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(65_536)
+  checkpoint?: string;
 }
 
 export class ExportQueryDto {

@@ -11,6 +11,7 @@ import {
   type AuditEventPage,
   type AuditQuery,
   type AuditVerification,
+  type IntegrityStatus,
   type CurrentOperator,
   type ExportFormat,
   type KeyDeletionPage,
@@ -175,8 +176,13 @@ export class AdminApi {
     return this.request('GET', `/api/audit/key-deletions${buildQuery({ ...query })}`);
   }
 
-  verifyAudit(): Promise<AuditVerification> {
-    return this.request('GET', '/api/audit/verify');
+  /** Verifies the trail; with `checkpoint`, also against that saved signed checkpoint. */
+  verifyAudit(checkpoint?: string): Promise<AuditVerification> {
+    return this.request('GET', `/api/audit/verify${buildQuery({ checkpoint })}`);
+  }
+
+  integrityStatus(): Promise<IntegrityStatus> {
+    return this.request('GET', '/api/audit/integrity');
   }
 
   /** URL of the whole-trail download (a plain link: the session cookie goes with it). */

@@ -116,6 +116,9 @@ export interface AuditEvent {
   details: Record<string, unknown>;
   prevHash: string;
   hash: string;
+  /** False when the row fails verification (chain hash, Merkle leaf, or after a failed check). */
+  verified: boolean;
+  integrityProblem: string | null;
 }
 
 export interface AuditEventPage {
@@ -139,6 +142,10 @@ export interface KeyDeletion {
   allowedSeq: number | null;
   recordDeletedAt: string | null;
   consistent: boolean;
+  verified: boolean;
+  integrityProblem: string | null;
+  /** Deleted by the key's owner or by an operator. */
+  actorAuthorized: boolean;
 }
 
 export interface UnrecordedDeletion {
@@ -160,6 +167,27 @@ export interface AuditVerification {
   headSeq: number;
   firstInvalidSeq: number | null;
   reason: string | null;
+  firstBadIndex: number | null;
+  checkpointsChecked: number;
+  latestCheckpointSize: number | null;
+  /** The latest signed checkpoint (C2SP tlog-checkpoint note), to save outside. */
+  latestCheckpoint: string | null;
+  problems: {
+    source: string;
+    label: string;
+    size: number | null;
+    firstBadIndex: number | null;
+    reason: string;
+  }[];
+}
+
+export interface IntegrityStatus {
+  lastVerification: {
+    valid: boolean;
+    at: string;
+    by: string;
+    firstInvalidSeq: number | null;
+  } | null;
 }
 
 export interface OverviewStats {
@@ -195,6 +223,8 @@ export interface AuditQuery {
   after?: number;
   limit?: number;
   order?: 'asc' | 'desc';
+  /** Include the operator's own `audit.read` events (hidden by default). */
+  includeOwnReads?: 'true';
 }
 
 export interface KeyDeletionQuery {

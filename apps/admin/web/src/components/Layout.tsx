@@ -1,4 +1,6 @@
 import { type ReactNode, useEffect, useRef, useState } from 'react';
+import { type IntegrityStatus } from '../api/types';
+import { useApp } from '../context';
 import { NAV, type PageId } from '../lib/routes';
 import { type SessionInfo } from '../session';
 import { Link } from './Link';
@@ -18,6 +20,20 @@ export function Layout({
   children: ReactNode;
 }) {
   const [menuOpen, setMenuOpen] = useState(false);
+  const { api } = useApp();
+  const [integrity, setIntegrity] = useState<IntegrityStatus>();
+  // On every page: while the latest verification failed, nothing here may look trustworthy.
+  useEffect(() => {
+    let current = true;
+    api.integrityStatus().then(
+      (status) => current && setIntegrity(status),
+      () => undefined,
+    );
+    return () => {
+      current = false;
+    };
+  }, [api, page]);
+  const failed = integrity?.lastVerification?.valid === false ? integrity.lastVerification : null;
   const main = useRef<HTMLElement>(null);
   const shown = useRef(page);
   // After navigating: close the narrow-screen menu, and move focus to the new page's content so
@@ -82,6 +98,14 @@ export function Layout({
         </nav>
       </header>
       <main id="main" tabIndex={-1} ref={main}>
+        {failed && (
+          <div className="integrity-banner" role="alert">
+            <strong>The audit trail failed verification</strong>
+            {failed.firstInvalidSeq !== null ? ` at event #${failed.firstInvalidSeq}` : ''} (checked
+            by {failed.by} on {failed.at.replace('T', ' ').slice(0, 19)} UTC). Events from there on
+            cannot be trusted. <Link to="/audit/integrity">Integrity</Link>
+          </div>
+        )}
         {children}
       </main>
     </div>

@@ -68,7 +68,15 @@ export function keyQuery(filters: KeyFilters): KeyQuery {
   };
 }
 
-export const AUDIT_FILTER_KEYS = ['action', 'user', 'operator', 'subject', 'from', 'to'] as const;
+export const AUDIT_FILTER_KEYS = [
+  'action',
+  'user',
+  'operator',
+  'subject',
+  'from',
+  'to',
+  'ownReads',
+] as const;
 export type AuditFilters = Filters<(typeof AUDIT_FILTER_KEYS)[number]>;
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -121,6 +129,7 @@ export function auditQuery(filters: AuditFilters, after?: number): AuditQuery {
     after,
     limit: EVENTS_PAGE_SIZE,
     order: 'desc',
+    includeOwnReads: filters.ownReads ? 'true' : undefined,
   };
 }
 

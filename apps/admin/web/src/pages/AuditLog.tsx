@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { type AuditEvent } from '../api/types';
+import { Badge } from '../components/Badge';
 import { DateRange } from '../components/DateRange';
 import { ErrorMessage, Loading } from '../components/Feedback';
 import { Link } from '../components/Link';
@@ -126,6 +127,16 @@ export function AuditLog({ search }: { search: string }) {
           />
         </div>
         <DateRange idPrefix="audit" from={filters.from} to={filters.to} />
+        <div className="field field-check">
+          <input
+            id="audit-own-reads"
+            name="ownReads"
+            type="checkbox"
+            value="yes"
+            defaultChecked={filters.ownReads !== ''}
+          />
+          <label htmlFor="audit-own-reads">Show my own reads of the trail</label>
+        </div>
         <div className="filter-actions">
           <button type="submit" className="button button-primary">
             Filter
@@ -204,9 +215,15 @@ function EventTable({ events, busy }: { events: AuditEvent[]; busy: boolean }) {
             </tr>
           )}
           {events.map((e) => (
-            <tr key={e.seq}>
+            <tr key={e.seq} className={e.verified ? undefined : 'row-unverified'}>
               <td data-label="#" className="num">
                 {e.seq}
+                {!e.verified && (
+                  <span className="cell-note">
+                    <Badge tone="bad">Fails verification</Badge>
+                    <span className="visually-hidden"> {e.integrityProblem}</span>
+                  </span>
+                )}
               </td>
               <td data-label="Time" className="nowrap">
                 {formatDateTime(e.at, true)}

@@ -12,12 +12,14 @@ export function Integrity() {
   const [result, setResult] = useState<{ at: Date; verification: AuditVerification }>();
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
+  const [saved, setSaved] = useState('');
 
   const verify = async (): Promise<void> => {
     setBusy(true);
     setError(undefined);
     try {
-      setResult({ at: new Date(), verification: await api.verifyAudit() });
+      const checkpoint = saved.trim() === '' ? undefined : saved;
+      setResult({ at: new Date(), verification: await api.verifyAudit(checkpoint) });
     } catch (err) {
       setError(err);
     } finally {
@@ -30,10 +32,23 @@ export function Integrity() {
     <>
       <h1>Integrity</h1>
       <p className="lead">
-        Each audit event carries the SHA-256 of the previous one. Verification recomputes every link
-        from the first event to the head; any edited, deleted or inserted event breaks the chain at
-        that point. The check itself is recorded in the trail.
+        The audit trail is a transparency log: a Merkle tree over every event, whose head is signed
+        (a checkpoint) every second it grows and appended to a file outside the database.
+        Verification recomputes the hash chain and the tree and checks them against every signed
+        checkpoint; a checkpoint saved elsewhere is one the database administrators cannot rewrite.
+        The check itself is recorded in the trail.
       </p>
+      <div className="field">
+        <label htmlFor="saved-checkpoint">A checkpoint you saved earlier (optional)</label>
+        <textarea
+          id="saved-checkpoint"
+          rows={5}
+          spellCheck={false}
+          className="checkpoint"
+          value={saved}
+          onChange={(e) => setSaved(e.target.value)}
+        />
+      </div>
       <button
         type="button"
         className="button button-primary"
@@ -83,21 +98,49 @@ export function Integrity() {
                 </div>
               )}
               <div>
+                <dt>Signed checkpoints checked</dt>
+                <dd>{formatCount(v.checkpointsChecked)}</dd>
+              </div>
+              {v.problems.length > 0 && (
+                <div className="wide">
+                  <dt>Problems</dt>
+                  <dd>
+                    <ul>
+                      {v.problems.map((p, i) => (
+                        <li key={i}>
+                          {p.label}: {p.reason}
+                        </li>
+                      ))}
+                    </ul>
+                  </dd>
+                </div>
+              )}
+              {v.latestCheckpoint && (
+                <div className="wide">
+                  <dt>Latest checkpoint (size {v.latestCheckpointSize})</dt>
+                  <dd>
+                    <pre className="checkpoint" data-testid="latest-checkpoint">
+                      {v.latestCheckpoint}
+                    </pre>
+                  </dd>
+                </div>
+              )}
+              <div>
                 <dt>Checked at</dt>
                 <dd>{result.at.toISOString().replace('T', ' ').slice(0, 19)} UTC</dd>
               </div>
             </dl>
             {v.valid ? (
               <p className="muted">
-                Keep the head hash somewhere the database administrators cannot write (a ticket, a
-                signed e-mail): a later verification must still pass through it, which also catches
-                a rewrite of the whole tail.
+                Save the latest checkpoint somewhere the database administrators cannot write (a
+                ticket, a signed e-mail) and paste it here next time: the trail must still extend
+                it, which catches any removal or rewrite since.
               </p>
             ) : (
               <p>
                 Events from #{v.firstInvalidSeq ?? '?'} on cannot be trusted. Keep the database as
-                it is, export the trail for the investigation, and compare with the head hashes you
-                recorded earlier.
+                it is, export the trail for the investigation, and check the export against the
+                checkpoints saved elsewhere (`dss-admin audit verify-export`).
               </p>
             )}
           </section>

@@ -146,7 +146,14 @@ export function KeyDeletions({ search }: { search: string }) {
                       )}
                     </td>
                     <td data-label="Record">
-                      {d.consistent ? (
+                      {!d.verified ? (
+                        <>
+                          <Badge tone="bad">Fails verification</Badge>
+                          <span className="cell-note">{d.integrityProblem}</span>
+                        </>
+                      ) : !d.actorAuthorized ? (
+                        <Badge tone="bad">Deleted by someone else</Badge>
+                      ) : d.consistent ? (
                         <Badge tone="good">Matches</Badge>
                       ) : (
                         <Badge tone="bad">Does not match</Badge>
@@ -169,6 +176,13 @@ export function KeyDeletions({ search }: { search: string }) {
               info.nextOffset === null ? undefined : () => go({ offset: String(info.nextOffset) })
             }
           />
+          {data.items.some((d) => !d.verified || !d.actorAuthorized) && (
+            <Notice tone="warning">
+              “Fails verification”: the event is not the one the signed log holds (or lies after the
+              first bad event of the latest verification); do not trust it. “Deleted by someone
+              else”: neither the key’s owner nor an operator deleted it.
+            </Notice>
+          )}
           {data.items.some((d) => !d.consistent) && (
             <Notice tone="warning">
               “Does not match”: the key record is missing, not marked deleted, or belongs to another

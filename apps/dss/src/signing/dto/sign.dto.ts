@@ -40,6 +40,8 @@ export interface SignatureResponse {
   encoding: SignatureEncoding;
   /** Present when a format other than `raw` was asked for; `signature` is then the DER CMS. */
   format?: SignatureFormat;
+  /** Where the signature's audit event sits in the verifiable log (docs/AUDIT-LOG.md §4). */
+  receipt: { logIndex: number; leaf: string };
 }
 
 const SIGN_FIELDS: ReadonlySet<string> = new Set(['document', 'digest', 'encoding', 'format']);
