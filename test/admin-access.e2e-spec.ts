@@ -387,7 +387,7 @@ describe('admin API access (e2e)', () => {
       const auth = bearer(adminToken);
       const cases: [request.Test, number, string][] = [
         [api().get('/api/nowhere').set(auth), 404, 'not_found'],
-        [api().get('/'), 404, 'not_found'],
+        [api().get('/nowhere'), 404, 'not_found'],
         [api().get('/api/users/nobody-here').set(auth), 404, 'not_found'],
         [api().get('/api/users?limit=201').set(auth), 400, 'invalid_request'],
         [api().get('/api/users?status=sleeping').set(auth), 400, 'invalid_request'],

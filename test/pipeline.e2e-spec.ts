@@ -227,6 +227,11 @@ describe('metrics listener (e2e)', () => {
       .get(AccountsService)
       .register('moss', { type: 'operator', name: 'test' });
     const session = await Session.open(server);
+    // One wrong password: the attempt shows in the metrics (never the name).
+    await session.send('POST', '/v1/auth/login', {
+      username: 'moss',
+      password: 'not-the-password',
+    });
     await session.send('POST', '/v1/auth/login', { username: 'moss', password: temporaryPassword });
     await session.send('POST', '/v1/auth/password', {
       currentPassword: temporaryPassword,
@@ -256,6 +261,9 @@ describe('metrics listener (e2e)', () => {
     expect(value(text, 'dss_dependency_up', 'dependency="database"')).toBe(1);
     expect(text).toContain('dss_process_cpu_seconds_total');
     expect(requestCount(text, 'POST', '/v1/signatures', 200)).toBe(4);
+    expect(value(text, 'dss_login_attempts_total', 'kind="user",outcome="failure"')).toBe(1);
+    expect(value(text, 'dss_login_attempts_total', 'kind="user",outcome="success"')).toBe(2);
+    expect(text).not.toContain('moss');
   });
 
   it('answers only GET /metrics, and reports a database that does not answer as down', async () => {

@@ -62,7 +62,7 @@ export class DssModule {
           checkpointFile: config.checkpointFile,
           sequence: true,
         }),
-        AccountsModule.forRoot(deps.hasher),
+        AccountsModule.forRoot(deps.hasher, deps.metrics),
         KeystoreModule.forRoot(deps.ring, { cacheSize: Math.min(config.maxSessions, 100_000) }),
         SecureChannelModule.forRoot({
           identity: deps.identity,

@@ -1,6 +1,7 @@
 import { type DynamicModule, Global, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { AccountsService } from './accounts.service';
 import { CredentialCore } from './credential-core';
+import { LOGIN_METRICS, type LoginMetrics } from './login-metrics';
 import { OperatorsService } from './operators.service';
 import { PasswordHasher } from './password-hasher';
 
@@ -21,9 +22,9 @@ export class AccountsModule implements OnApplicationShutdown {
 
   /**
    * Registers {@link AccountsService}, {@link OperatorsService} and `hasher` (as
-   * {@link PasswordHasher}) app-wide.
+   * {@link PasswordHasher}) app-wide; `metrics`, when given, counts login attempts and locks.
    */
-  static forRoot(hasher: PasswordHasher): DynamicModule {
+  static forRoot(hasher: PasswordHasher, metrics?: LoginMetrics): DynamicModule {
     if (!(hasher instanceof PasswordHasher))
       throw new TypeError('AccountsModule needs a PasswordHasher');
     return {
@@ -31,6 +32,7 @@ export class AccountsModule implements OnApplicationShutdown {
       global: true,
       providers: [
         { provide: PasswordHasher, useValue: hasher },
+        ...(metrics === undefined ? [] : [{ provide: LOGIN_METRICS, useValue: metrics }]),
         CredentialCore,
         AccountsService,
         OperatorsService,

@@ -22,6 +22,8 @@ export class DssMetrics {
   readonly auditCommitSeconds: Histogram;
   readonly auditBatchSize: Histogram;
   readonly dependencyUp: Gauge<'dependency'>;
+  readonly loginAttempts: Counter<'kind' | 'outcome'>;
+  readonly loginLocks: Counter<'kind' | 'scope'>;
 
   /** Sessions held by this instance's store; set by the app. */
   readSessions: () => Promise<number> | number = () => 0;
@@ -72,6 +74,18 @@ export class DssMetrics {
       labelNames: ['dependency'],
       registers,
     });
+    this.loginAttempts = new Counter({
+      name: 'dss_login_attempts_total',
+      help: 'Login attempts by kind of account (user, operator) and outcome (success, failure, locked)',
+      labelNames: ['kind', 'outcome'],
+      registers,
+    });
+    this.loginLocks = new Counter({
+      name: 'dss_login_locks_total',
+      help: 'Lockouts started, by kind of account and scope (client: one address; account: all)',
+      labelNames: ['kind', 'scope'],
+      registers,
+    });
     const sessions = new Gauge({
       name: 'dss_sessions_live',
       help: 'Secure-channel sessions held by the session store',
@@ -87,6 +101,16 @@ export class DssMetrics {
       sessions.set(await this.readSessions());
       bcryptQueue.set(this.readBcryptQueue());
     });
+  }
+
+  /** Counts a login attempt (the accounts' LoginMetrics; never a name or a password). */
+  attempt(kind: string, outcome: string): void {
+    this.loginAttempts.inc({ kind, outcome });
+  }
+
+  /** Counts a lockout that starts (the accounts' LoginMetrics). */
+  lockStarted(kind: string, scope: string): void {
+    this.loginLocks.inc({ kind, scope });
   }
 
   /** Sets a dependency's health, as the last check saw it (a health check or a probe). */

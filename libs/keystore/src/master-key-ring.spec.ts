@@ -174,7 +174,8 @@ describe('MasterKeyRing (DESIGN.md §4)', () => {
 
   it('derives subkeys with HKDF-SHA-256 (RFC 5869) from the current key, one per label', () => {
     const ring = load({ masterKey: `${k1.toString('hex')},${k2.toString('hex')}` });
-    const expected = Buffer.from(hkdfSync('sha256', k1, Buffer.alloc(0), 'DSS test v1', 32));
+    const info = Buffer.from('dss-subkey\0DSS test v1', 'ascii');
+    const expected = Buffer.from(hkdfSync('sha256', k1, Buffer.alloc(0), info, 32));
     expect(ring.deriveSubkey('DSS test v1').equals(expected)).toBe(true);
     expect(ring.deriveSubkey('DSS other v1').equals(expected)).toBe(false);
     expect(ring.deriveSubkey('DSS test v1').equals(k1)).toBe(false);
