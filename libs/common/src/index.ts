@@ -5,3 +5,4 @@ export * from './logger';
 export * from './metrics';
 export * from './metrics-server';
 export * from './request-pipeline';
+export * from './json-body';
