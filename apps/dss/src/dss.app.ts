@@ -8,10 +8,12 @@ import {
   type Clock,
   createLogger,
   DssMetrics,
+  jsonBody,
+  type JsonBodyError,
   listenMetrics,
   type MetricsServer,
   PinoNestLogger,
-  requestPipeline,
+  requestStages,
   systemClock,
 } from '@dss/common';
 import { type DssConfig } from '@dss/config';
@@ -28,6 +30,7 @@ import {
 import {
   bodyNotJson,
   createRedisSessionStore,
+  type HotDispatch,
   hotRoutes,
   type RateLimitFactory,
   renderError,
@@ -36,8 +39,10 @@ import {
   SESSION_STORE_KEY_LABEL,
   type SessionStore,
 } from '@dss/secure-channel';
-import { json, type NextFunction, type Request, type Response } from 'express';
+import { type Express } from 'express';
+import { type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
 import { type Logger } from 'pino';
+import proxyaddr from 'proxy-addr';
 import { DataSource } from 'typeorm';
 import { DssModule, type DssModuleDeps } from './dss.module';
 import { dssHotRoutes } from './hot-routes';
@@ -62,31 +67,65 @@ export interface DssApp {
   metrics: DssMetrics;
 }
 
-interface BodyParserError extends Error {
-  type?: string;
+/** Body-parser failures are channel errors (PROTOCOL.md §3.2), answered plain. */
+function answerBodyError(res: ServerResponse, err: JsonBodyError): void {
+  if (typeof err.type !== 'string') {
+    // The request stream failed (the client is gone): nothing can be answered.
+    if (!res.headersSent) res.destroy();
+    return;
+  }
+  // 413 over the limit; 415 an unknown Content-Encoding; anything else unreadable (one that
+  // does not decode, not JSON) is a bad envelope.
+  const status = bodyReadStatus(err) ?? 400;
+  const body =
+    err.type === 'entity.too.large'
+      ? { error: { code: 'payload_too_large', message: 'the request body is over the limit' } }
+      : status === 415
+        ? renderError(err).body
+        : renderError(bodyNotJson()).body;
+  const text = JSON.stringify(body);
+  res.statusCode = err.type === 'entity.too.large' ? 413 : status === 415 ? 415 : 400;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(text));
+  res.end(text);
 }
 
-/** Body-parser failures are channel errors (PROTOCOL.md §3.2), answered plain. */
-function bodyErrorHandler(
-  err: BodyParserError,
-  _req: Request,
-  res: Response,
-  next: NextFunction,
+/**
+ * The employee API's one request pipeline (DESIGN.md §2, docs/PERFORMANCE.md), run once for every
+ * request at the front of the Nest app's own HTTP handler, before Express sets the request up:
+ * the client address (Express's own compiled `trust proxy` function, so `req.ip` agrees), the
+ * request id, metrics and the access log when the answer is sent, and the one JSON body parser
+ * with `DSS_MAX_BODY_BYTES` and its error answers. Then the hot routes' dispatch serves the
+ * handshake and SignDoc inside the app; every other request goes on to Express and Nest with the
+ * stages already applied (its body parsed, so no route reads it again).
+ */
+function requestPipelineFront(
+  app: NestExpressApplication,
+  config: DssConfig,
+  logger: Logger,
+  metrics: DssMetrics,
+  hot: HotDispatch | undefined,
 ): void {
-  const status = bodyReadStatus(err);
-  if (status === undefined) return next(err);
-  if (err.type === 'entity.too.large') {
-    res.status(413).json({
-      error: { code: 'payload_too_large', message: 'the request body is over the limit' },
+  const express: Express = app.getHttpAdapter().getInstance();
+  const trust = express.get('trust proxy fn') as Parameters<typeof proxyaddr>[1];
+  const stages = requestStages({
+    logger,
+    metrics,
+    clientAddress: (req) => proxyaddr(req, trust),
+  });
+  const body = jsonBody(config.maxBodyBytes);
+  const server = app.getHttpServer();
+  const [handler] = server.listeners('request') as RequestListener[];
+  server.removeAllListeners('request');
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    stages.run(req, res);
+    body(req, res, (err) => {
+      if (err !== undefined) return answerBodyError(res, err);
+      if (hot?.(req, (req as { body?: unknown }).body, res, () => stages.clientOf(req, res)))
+        return;
+      void handler(req, res);
     });
-    return;
-  }
-  // An unknown Content-Encoding; one that does not decode (not gzip) is a bad body below.
-  if (status === 415) {
-    res.status(415).json(renderError(err).body);
-    return;
-  }
-  res.status(400).json(renderError(bodyNotJson()).body);
+  });
 }
 
 /** When scraped, the metrics read the live values that other parts of the app hold. */
@@ -211,17 +250,15 @@ export async function createDssApp(
     { bodyParser: false, logger: new PinoNestLogger(logger), abortOnError: false },
   );
   await recordKekCheck(app.get(DataSource), ring);
-  // One pipeline for every route (DESIGN.md §2): these stages run before Nest's routes, which
-  // are registered when the app starts listening; the hot routes' dispatch comes last, so it
-  // sees exactly what a Nest route would.
+  // One pipeline for every route (DESIGN.md §2), in front of Express and Nest; the hot routes'
+  // dispatch comes last, so it sees exactly what a Nest route would.
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
-  app.use(requestPipeline({ logger, metrics }));
-  app.use(json({ limit: config.maxBodyBytes, strict: true, type: 'application/json' }));
-  app.use(bodyErrorHandler);
-  if (options.hotRoutes !== false) {
-    app.use(hotRoutes(dssHotRoutes(app, validationPipe), app.get(SealedExchange), logger));
-  }
+  const hot =
+    options.hotRoutes === false
+      ? undefined
+      : hotRoutes(dssHotRoutes(app, validationPipe), app.get(SealedExchange), logger);
+  requestPipelineFront(app, config, logger, metrics, hot);
   connectMetrics(app, config, metrics, hasher);
   app.enableShutdownHooks();
   return { app, identity, logger, metrics };

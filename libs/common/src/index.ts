@@ -9,3 +9,4 @@ export * from './metrics-server';
 export * from './request-pipeline';
 export * from './unavailable';
 export * from './answers-within';
+export * from './json-body';

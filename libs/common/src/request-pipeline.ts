@@ -1,5 +1,6 @@
 import { type NextFunction, type Request, type Response } from 'express';
 import { randomUUID } from 'node:crypto';
+import { type IncomingMessage, type ServerResponse } from 'node:http';
 import { type Logger } from 'pino';
 import { type DssMetrics, UNMATCHED_ROUTE } from './metrics';
 
@@ -16,28 +17,45 @@ const CALLER_REQUEST_ID = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
 /** Methods counted under their own label; anything else is `other` (no unbounded series). */
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
-interface PipelineLocals {
-  requestId?: string;
+/**
+ * What the pipeline knows of a request, kept on its response object under a symbol: the same
+ * object is Express's `res` once Express has set it up, so filters and handlers read it either way.
+ */
+const STATE = Symbol('dss.request');
+
+interface RequestState {
+  requestId: string;
   /** The route template a handler outside Express's router served (see the hot routes). */
   route?: string;
+  /** The client address, computed once when first asked for. */
+  client?: string;
 }
 
-/** The id of the request `res` answers (set by {@link requestPipeline}). */
-export function requestIdOf(res: Response): string | undefined {
-  return (res.locals as PipelineLocals).requestId;
+type StatefulResponse = ServerResponse & { [STATE]?: RequestState };
+
+/** The id of the request `res` answers (set by the pipeline's first stage). */
+export function requestIdOf(res: ServerResponse): string | undefined {
+  return (res as StatefulResponse)[STATE]?.requestId;
 }
 
 /** Records the route template that served a request outside Express's router. */
-export function setRouteOf(res: Response, route: string): void {
-  (res.locals as PipelineLocals).route = route;
+export function setRouteOf(res: ServerResponse, route: string): void {
+  const state = (res as StatefulResponse)[STATE];
+  if (state !== undefined) state.route = route;
+}
+
+/** The path of a request, without its query string (what Express's `req.path` gives). */
+export function pathOf(req: IncomingMessage): string {
+  const url = (req as { originalUrl?: string }).originalUrl ?? req.url ?? '/';
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
 }
 
 /** The route template of an answered request, or {@link UNMATCHED_ROUTE}. */
-function routeOf(req: Request, res: Response): string {
-  const own = (res.locals as PipelineLocals).route;
-  if (own !== undefined) return own;
-  const route = req.route as { path?: unknown } | undefined;
-  return typeof route?.path === 'string' ? `${req.baseUrl}${route.path}` : UNMATCHED_ROUTE;
+function routeOf(req: IncomingMessage, state: RequestState): string {
+  if (state.route !== undefined) return state.route;
+  const { route, baseUrl } = req as { route?: { path?: unknown }; baseUrl?: string };
+  return typeof route?.path === 'string' ? `${baseUrl ?? ''}${route.path}` : UNMATCHED_ROUTE;
 }
 
 export interface RequestPipelineOptions {
@@ -48,16 +66,33 @@ export interface RequestPipelineOptions {
   metrics?: DssMetrics;
 }
 
+export interface RequestStagesOptions extends RequestPipelineOptions {
+  /**
+   * The client address of a request: the app's trust-proxy function applied to it, exactly what
+   * Express's `req.ip` computes, so limits, logs and `req.ip` agree.
+   */
+  clientAddress: (req: IncomingMessage) => string;
+}
+
+/** The pipeline's first stages as one function, run once per request before anything else. */
+export type RequestStages = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** The client address of a request that went through {@link requestStages}, computed once. */
+export type ClientAddressOf = (req: IncomingMessage, res: ServerResponse) => string;
+
 /**
- * The first stage of every request of an app, registered once on its Express instance before
- * any route: the request id (a valid `X-Request-Id` is kept, else a random UUID from the CSPRNG),
- * returned in the response header and carried by every log line of the request; then, when the
- * answer is sent, its metrics (route template, status, latency) and its access log line. The log
- * line has method, path, route, status, duration and client address (`req.ip`, after trust
- * proxy): never the query string, headers or bodies, which may hold secrets.
+ * The first stages of every request of an app, plain functions run once before any route: the
+ * request id (a valid `X-Request-Id` is kept, else a random UUID from the CSPRNG), returned in
+ * the response header and carried by every log line of the request; then, when the answer is
+ * sent, its metrics (route template, status, latency) and its access log line. The log line has
+ * method, path, route, status, duration and client address (trust proxy applied): never the
+ * query string, headers or bodies, which may hold secrets.
  */
-export function requestPipeline(options: RequestPipelineOptions) {
-  const { logger, metrics, app } = options;
+export function requestStages(options: RequestStagesOptions): {
+  run: RequestStages;
+  clientOf: ClientAddressOf;
+} {
+  const { logger, metrics, app, clientAddress } = options;
   // One child per method, route template and status (a bounded set): observing through it skips
   // prom-client's hashing of a label object on every request.
   const observers = new Map<string, { observe(seconds: number): void }>();
@@ -71,19 +106,26 @@ export function requestPipeline(options: RequestPipelineOptions) {
     }
     observer.observe(seconds);
   };
+  const clientOf: ClientAddressOf = (req, res) => {
+    const state = (res as StatefulResponse)[STATE];
+    if (state === undefined) return clientAddress(req);
+    return (state.client ??= clientAddress(req));
+  };
   // Checked once: the access log costs nothing when info lines are off.
   const logRequests = logger.isLevelEnabled('info');
-  return (req: Request, res: Response, next: NextFunction): void => {
+  const run: RequestStages = (req, res) => {
     const started = process.hrtime.bigint();
     const given = req.headers['x-request-id'];
     const requestId =
       typeof given === 'string' && CALLER_REQUEST_ID.test(given) ? given : randomUUID();
-    (res.locals as PipelineLocals).requestId = requestId;
+    const state: RequestState = { requestId };
+    (res as StatefulResponse)[STATE] = state;
     res.setHeader(REQUEST_ID_HEADER, requestId);
+    if (metrics === undefined && !logRequests) return;
     res.on('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const method = METHODS.has(req.method) ? req.method : 'other';
-      const route = routeOf(req, res);
+      const method = METHODS.has(req.method ?? '') ? (req.method as string) : 'other';
+      const route = routeOf(req, state);
       observe(method, route, res.statusCode, seconds);
       if (logRequests) {
         logger.info(
@@ -91,16 +133,31 @@ export function requestPipeline(options: RequestPipelineOptions) {
             ...(app === undefined ? {} : { app }),
             reqId: requestId,
             method,
-            path: req.path,
+            path: pathOf(req),
             route,
             status: res.statusCode,
             ms: Math.round(seconds * 1e4) / 10,
-            ip: req.ip,
+            ip: clientOf(req, res),
           },
           'request',
         );
       }
     });
+  };
+  return { run, clientOf };
+}
+
+/**
+ * The same stages as an Express middleware, for an app that registers them as its first layer
+ * (the admin app); the client address is Express's `req.ip`.
+ */
+export function requestPipeline(options: RequestPipelineOptions) {
+  const { run } = requestStages({
+    ...options,
+    clientAddress: (req) => (req as Request).ip ?? 'unknown',
+  });
+  return (req: Request, res: Response, next: NextFunction): void => {
+    run(req, res);
     next();
   };
 }

@@ -1,5 +1,5 @@
-import { requestIdOf, setRouteOf } from '@dss/common';
-import { type NextFunction, type Request, type Response } from 'express';
+import { pathOf, requestIdOf, setRouteOf } from '@dss/common';
+import { type IncomingMessage, type ServerResponse } from 'node:http';
 import { type Logger } from 'pino';
 import { ChannelError, ChannelErrorCode } from '../protocol';
 import { type ChannelSession } from '../session';
@@ -26,7 +26,7 @@ export interface HotPublicRoute {
   method: string;
   path: string;
   status: number;
-  /** `client` is the caller's address, `req.ip` (trust proxy applied). */
+  /** `client` is the caller's address, as `req.ip` gives it (trust proxy applied). */
   handle(body: unknown, client: string): Promise<unknown>;
 }
 
@@ -41,7 +41,7 @@ export function bodyNotJson(): ChannelError {
 
 /** One write of a JSON answer (no ETag: answers are sealed or errors, never cacheable). */
 function sendJson(
-  res: Response,
+  res: ServerResponse,
   status: number,
   body: unknown,
   headers: Record<string, string> = {},
@@ -54,24 +54,32 @@ function sendJson(
   res.end(text);
 }
 
+/** Serves a request when a hot route matches it (see {@link hotRoutes}); false otherwise. */
+export type HotDispatch = (
+  req: IncomingMessage,
+  body: unknown,
+  res: ServerResponse,
+  client: () => string,
+) => boolean;
+
 /**
- * The hot routes' dispatch (DESIGN.md §2, docs/PERFORMANCE.md): an Express middleware inside the
- * Nest app, after the stages every request goes through (request id, metrics, access log, trust
- * proxy, the JSON body parser and its limit), that serves the handshake and SignDoc without
- * Nest's router, interceptor chain and RxJS. It runs the same work as the Nest route: the same
- * {@link SealedExchange} checks in the same order, the same handler code (and the app's one
- * ValidationPipe), the same error mapping. Every request whose method and path match a route is
- * served here, whatever its body (the parser has already answered bodies that are not JSON or
- * are too large); everything else goes on to Nest.
+ * The hot routes' dispatch (DESIGN.md §2, docs/PERFORMANCE.md): the last stage of the Nest app's
+ * one request pipeline, after the stages every request goes through (client address, request id,
+ * metrics, access log, the JSON body parser and its limit), that serves the handshake and SignDoc
+ * without Express's request set-up and router, Nest's interceptor chain and RxJS. It runs the
+ * same work as the Nest route: the same {@link SealedExchange} checks in the same order, the same
+ * handler code (and the app's one ValidationPipe), the same error mapping. Every request whose
+ * method and path match a route is served here, whatever its body (the parser has already
+ * answered bodies that are not JSON or are too large); everything else goes on to Express and Nest.
  */
 export function hotRoutes(
   routes: readonly HotRoute[],
   exchange: SealedExchange,
   logger: Logger,
-): (req: Request, res: Response, next: NextFunction) => void {
+): HotDispatch {
   const table = new Map(routes.map((r) => [`${r.method} ${r.path}`, r]));
 
-  const plainError = (res: Response, err: unknown, route: string): void => {
+  const plainError = (res: ServerResponse, err: unknown, route: string): void => {
     const rendered = renderError(err);
     if (rendered.unexpected)
       logger.error({ err, route, reqId: requestIdOf(res) }, 'unhandled error');
@@ -79,41 +87,53 @@ export function hotRoutes(
     sendJson(res, rendered.status, rendered.body, retry ? { 'Retry-After': String(retry) } : {});
   };
 
-  const serveSealed = async (route: HotSealedRoute, req: Request, res: Response): Promise<void> => {
+  const serveSealed = async (
+    route: HotSealedRoute,
+    body: unknown,
+    res: ServerResponse,
+  ): Promise<void> => {
     let opened: OpenedRequest;
     try {
-      opened = await exchange.open(route.method, route.path, req.body);
+      opened = await exchange.open(route.method, route.path, body);
     } catch (err) {
       return plainError(res, err, route.path);
     }
     let answer: SealedAnswer;
     try {
-      const body = exchange.admit(opened, route.state);
-      answer = exchange.seal(opened, route.status, await route.handle(body, opened.session));
+      const plaintext = exchange.admit(opened, route.state);
+      answer = exchange.seal(opened, route.status, await route.handle(plaintext, opened.session));
     } catch (err) {
       answer = await exchange.sealError(opened, err, route.path, requestIdOf(res));
     }
     sendJson(res, answer.status, answer.envelope, { 'Cache-Control': 'no-store' });
   };
 
-  const servePublic = async (route: HotPublicRoute, req: Request, res: Response): Promise<void> => {
+  const servePublic = async (
+    route: HotPublicRoute,
+    body: unknown,
+    res: ServerResponse,
+    client: string,
+  ): Promise<void> => {
     try {
-      sendJson(res, route.status, await route.handle(req.body, req.ip ?? 'unknown'));
+      sendJson(res, route.status, await route.handle(body, client));
     } catch (err) {
       plainError(res, err, route.path);
     }
   };
 
-  return (req, res, next) => {
-    const route = table.get(`${req.method} ${req.path}`);
-    if (route === undefined) return next();
+  return (req, body, res, client) => {
+    const route = table.get(`${req.method} ${pathOf(req)}`);
+    if (route === undefined) return false;
     setRouteOf(res, route.path);
     const served =
-      route.kind === 'sealed' ? serveSealed(route, req, res) : servePublic(route, req, res);
+      route.kind === 'sealed'
+        ? serveSealed(route, body, res)
+        : servePublic(route, body, res, client());
     served.catch((err: unknown) => {
       // Only a failure to write the answer gets here (the socket is gone): nothing to answer.
       logger.debug({ err, route: route.path, reqId: requestIdOf(res) }, 'request abandoned');
       if (!res.headersSent) res.destroy();
     });
+    return true;
   };
 }
