@@ -108,6 +108,9 @@ export function readReceipt(file: string): ReceiptFile {
   throw new CliError('invalid_receipt', `${file} is not a signing receipt`, ExitCode.Usage);
 }
 
+/** How long `dss verify --receipt` waits for a checkpoint covering a fresh signature. */
+const PENDING_WAIT_MS = 15_000;
+
 /**
  * Checks a receipt against the signed file: the leaf is a `signature.issued` event for this
  * digest and key, and it is in the log the signed checkpoint commits to. Completes and saves
@@ -122,7 +125,15 @@ export async function checkReceipt(
 ): Promise<{ logIndex: number; size: number }> {
   const receipt = readReceipt(file);
   if (!receipt.checkpoint || !receipt.inclusionProof) {
-    if (!(await completeReceipt(receipt, configFile, timeoutMs)))
+    // A signature made a moment ago is covered by the next checkpoint (DSS_CHECKPOINT_INTERVAL_MS
+    // on the server, 1 s by default): wait for it a little before giving up.
+    const deadline = Date.now() + Math.min(timeoutMs, PENDING_WAIT_MS);
+    let complete = await completeReceipt(receipt, configFile, timeoutMs);
+    while (!complete && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      complete = await completeReceipt(receipt, configFile, timeoutMs);
+    }
+    if (!complete)
       throw new CliError(
         'receipt_pending',
         'the log has no checkpoint covering this signature yet; try again in a few seconds',
