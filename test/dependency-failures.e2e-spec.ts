@@ -227,10 +227,14 @@ describe('Redis and the database failing under load (e2e)', () => {
       );
       expect(login.status).toBe(503);
       expect(codeOf(login)).toBe('unavailable');
+      // Sealed, and still with the Retry-After header HTTP clients and proxies read.
+      expect(login.sealed).toBe(true);
+      expect(login.headers.get('retry-after')).toBe('5');
       expect(loginMs).toBeLessThan(ANSWER_BOUND_MS);
 
       const [signed, signMs] = await timed(() => sign(signer, 'frozen'));
       expect(signed.status).toBe(503);
+      expect(signed.headers.get('retry-after')).toBe('5');
       expect(signMs).toBeLessThan(ANSWER_BOUND_MS);
 
       const [ready, readyMs] = await timed(() => request(server.url).get('/readyz'));

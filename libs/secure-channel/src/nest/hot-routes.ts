@@ -105,7 +105,10 @@ export function hotRoutes(
     } catch (err) {
       answer = await exchange.sealError(opened, err, route.path, requestIdOf(res));
     }
-    sendJson(res, answer.status, answer.envelope, { 'Cache-Control': 'no-store' });
+    sendJson(res, answer.status, answer.envelope, {
+      'Cache-Control': 'no-store',
+      ...(answer.retryAfterSeconds ? { 'Retry-After': String(answer.retryAfterSeconds) } : {}),
+    });
   };
 
   const servePublic = async (

@@ -28,6 +28,11 @@ export interface OpenedRequest {
 export interface SealedAnswer {
   status: number;
   envelope: SealedResponseWire;
+  /**
+   * For a `Retry-After` header (an unavailable dependency, a lockout): the same value as the
+   * sealed error's `retryAfterSeconds`, in the clear as HTTP clients and proxies expect it.
+   */
+  retryAfterSeconds?: number;
 }
 
 /** The error a session in `state` gets on a route that requires `required` (PROTOCOL.md §4). */
@@ -137,6 +142,8 @@ export class SealedExchange {
     const rendered = renderError(err);
     if (rendered.unexpected) this.logger.error({ err, route, reqId: requestId }, 'unhandled error');
     if (err instanceof SessionEndedError) await this.sessions.setState(opened.session.id, 'open');
-    return this.seal(opened, rendered.status, rendered.body);
+    const answer = this.seal(opened, rendered.status, rendered.body);
+    const retry = rendered.retryAfterSeconds;
+    return retry ? { ...answer, retryAfterSeconds: retry } : answer;
   }
 }

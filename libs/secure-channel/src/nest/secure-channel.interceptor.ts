@@ -42,9 +42,10 @@ export class SecureChannelInterceptor implements NestInterceptor {
     const http = context.switchToHttp();
     const req = http.getRequest<SealedRequest>();
     const res = http.getResponse<Response>();
-    const send = ({ status, envelope }: SealedAnswer): unknown => {
+    const send = ({ status, envelope, retryAfterSeconds }: SealedAnswer): unknown => {
       res.status(status);
       res.setHeader('Cache-Control', 'no-store');
+      if (retryAfterSeconds) res.setHeader('Retry-After', String(retryAfterSeconds));
       return envelope;
     };
 
