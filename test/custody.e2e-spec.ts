@@ -18,6 +18,7 @@ import { startAdmin } from './support/admin-server';
 import { startDss } from './support/dss-server';
 import { opensslVerify } from './support/openssl';
 import { spawnNode } from './support/spawn';
+import { DataSource } from 'typeorm';
 
 interface Doctor {
   ok: boolean;
@@ -69,6 +70,30 @@ describe('custody that fails safe (e2e)', () => {
       expect(err.message).toMatch(/restore/);
       expect(err.message).not.toMatch(/\n/);
       expect(() => readFileSync(file(name))).toThrow(/ENOENT/);
+    });
+  });
+
+  it('refuses to start without the audit log key once a checkpoint was signed, creating nothing', async () => {
+    // Make sure the log has signed a checkpoint (the server signs one shortly after it grows).
+    const server = await startDss({ database: db });
+    try {
+      for (let i = 0; i < 100; i++) {
+        const [{ n }] = await server.app
+          .get(DataSource)
+          .query<{ n: number | string }[]>('SELECT COUNT(*) AS n FROM audit_log_checkpoints');
+        if (Number(n) > 0) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    } finally {
+      await server.close();
+    }
+    await without('dss_log_key.pem', async () => {
+      const err = await startRefused({ database: db });
+      expect(err.code).toBe(ErrorCode.SecretMissing);
+      expect(err.message).toMatch(
+        /^audit log key \S+ is missing, but the database already holds \d+ signed checkpoints?: refusing to create a new one; restore it/,
+      );
+      expect(() => readFileSync(file('dss_log_key.pem'))).toThrow(/ENOENT/);
     });
   });
 

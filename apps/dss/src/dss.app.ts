@@ -22,9 +22,11 @@ import {
   custodyWarnings,
   inspectInstallation,
   loadOrCreateServerIdentity,
+  logKeyCreationFor,
   MasterKeyRing,
   recordKekCheck,
   secretCreationFor,
+  SecretMissingError,
   type ServerIdentity,
 } from '@dss/keystore';
 import {
@@ -41,6 +43,7 @@ import {
 } from '@dss/secure-channel';
 import { type Express } from 'express';
 import { type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
+import { existsSync } from 'node:fs';
 import { type Logger } from 'pino';
 import proxyaddr from 'proxy-addr';
 import { DataSource } from 'typeorm';
@@ -227,7 +230,17 @@ export async function createDssApp(
   const shared = options.sessionStore
     ? { store: options.sessionStore, rateLimits: undefined }
     : await sharedSessionStore(config, ring, options.clock ?? systemClock, logger);
-  const logKey = loadOrCreateLogKey(config.logKeyFile, config.logOrigin);
+  const logKeyCreation = logKeyCreationFor(state);
+  if (!logKeyCreation.mayCreate && !existsSync(config.logKeyFile)) {
+    throw new SecretMissingError(
+      'audit log key',
+      config.logKeyFile,
+      'missing',
+      logKeyCreation,
+      'restore it from the backup (or set DSS_LOG_KEY_FILE): a new key would invalidate every checkpoint held outside',
+    );
+  }
+  const logKey = loadOrCreateLogKey(config.logKeyFile, config.logOrigin, logKeyCreation.mayCreate);
   if (logKey.created)
     logger.warn(
       { file: logKey.file, verifierKey: logKey.verifierKey },

@@ -28,6 +28,8 @@ export interface InstallationState {
   kekUsage: Record<string, number>;
   /** The check value of the master key current at the last start or rotation. */
   kekCheck?: { value: string; kind: string };
+  /** Signed checkpoints of the audit log: once there is one, the log key must never change. */
+  checkpoints: number;
 }
 
 /**
@@ -72,6 +74,7 @@ const EMPTY: InstallationState = {
   operators: 0,
   keyPairs: 0,
   kekUsage: {},
+  checkpoints: 0,
 };
 
 /** Runs a count; a missing table (a database not yet migrated) counts as none. */
@@ -111,7 +114,9 @@ export async function readInstallationState(ds: DataSource): Promise<Installatio
     if (!/no such table|ER_NO_SUCH_TABLE|doesn't exist/i.test(String(err))) throw err;
   }
   const keyPairs = Object.values(kekUsage).reduce((a, b) => a + b, 0);
-  return { exists: true, users, operators, keyPairs, kekUsage, kekCheck };
+  // The table comes with the verifiable log's migration: none yet means no checkpoint yet.
+  const checkpoints = (await countOf(ds, 'SELECT COUNT(*) AS n FROM audit_log_checkpoints')) ?? 0;
+  return { exists: true, users, operators, keyPairs, kekUsage, kekCheck, checkpoints };
 }
 
 /**
@@ -236,4 +241,16 @@ export function custodyWarnings(config: DssConfig): string[] {
     }
   }
   return warnings;
+}
+
+/**
+ * Whether the audit log key may be created: only while no checkpoint was ever signed. After
+ * that, a new key would make every checkpoint held outside stop verifying (DESIGN.md §7).
+ */
+export function logKeyCreationFor(state: InstallationState): SecretCreation {
+  if (state.checkpoints === 0) return { mayCreate: true };
+  return {
+    mayCreate: false,
+    reason: `the database already holds ${plural(state.checkpoints, 'signed checkpoint')}`,
+  };
 }
