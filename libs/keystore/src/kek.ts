@@ -54,7 +54,9 @@ export function assertKey32(key: Buffer): void {
 
 export function assertSubkeyLabel(label: string): void {
   if (typeof label !== 'string' || !/^[\x20-\x7e]{1,128}$/.test(label)) {
-    throw new TypeError('deriveSubkey: the label must be 1-128 printable ASCII characters (spaces allowed)');
+    throw new TypeError(
+      'deriveSubkey: the label must be 1-128 printable ASCII characters (spaces allowed)',
+    );
   }
 }
 
