@@ -111,6 +111,19 @@ describe('the admin app process and npm start (e2e)', () => {
     }
   }, 180_000);
 
+  /** The environment of `npm start` on this test's database, on free ports. */
+  async function startEnv(): Promise<Record<string, string>> {
+    const [port, adminPort] = [await freePort(), await freePort()];
+    return {
+      DSS_DATA_DIR: db.dataDir,
+      ...(db.databaseUrl ? { DSS_DATABASE_URL: db.databaseUrl } : {}),
+      DSS_HOST: '127.0.0.1',
+      DSS_PORT: String(port),
+      DSS_ADMIN_PORT: String(adminPort),
+      DSS_BCRYPT_COST: '10',
+    };
+  }
+
   /** `npm start` on a pseudo-terminal (util-linux `script`), as a person runs it. */
   function startOnTerminal(env: Record<string, string>) {
     const child = spawn('script', ['-qfec', `exec ${process.execPath} ${START}`, '/dev/null'], {
@@ -135,15 +148,7 @@ describe('the admin app process and npm start (e2e)', () => {
   }
 
   it('npm start on a terminal: a screenful of human lines at the default level, Ctrl-C stops it cleanly', async () => {
-    const [port, adminPort] = [await freePort(), await freePort()];
-    const run = startOnTerminal({
-      DSS_DATA_DIR: db.dataDir,
-      ...(db.databaseUrl ? { DSS_DATABASE_URL: db.databaseUrl } : {}),
-      DSS_HOST: '127.0.0.1',
-      DSS_PORT: String(port),
-      DSS_ADMIN_PORT: String(adminPort),
-      DSS_BCRYPT_COST: '10',
-    });
+    const run = startOnTerminal(await startEnv());
     try {
       await run.waitFor(/one-time password is in /);
       await run.waitFor(/DSS employee API listening on/);
@@ -161,15 +166,7 @@ describe('the admin app process and npm start (e2e)', () => {
   }, 180_000);
 
   it('Ctrl-C while npm start is still starting: a quiet exit, no error', async () => {
-    const [port, adminPort] = [await freePort(), await freePort()];
-    const run = startOnTerminal({
-      DSS_DATA_DIR: db.dataDir,
-      ...(db.databaseUrl ? { DSS_DATABASE_URL: db.databaseUrl } : {}),
-      DSS_HOST: '127.0.0.1',
-      DSS_PORT: String(port),
-      DSS_ADMIN_PORT: String(adminPort),
-      DSS_BCRYPT_COST: '10',
-    });
+    const run = startOnTerminal(await startEnv());
     try {
       // The first app is up, the other one is still starting (creating its first operator).
       await run.waitFor(/listening on/);

@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { type SessionHandoff } from '@dss/client';
 import { CliError } from '../cli-error';
 import { ExitCode } from '../exit-codes';
 import { AgentConnection } from './agent-client';
@@ -31,36 +30,21 @@ export async function stopAgent(env: NodeJS.ProcessEnv, serverUrl: string): Prom
  * Starts the agent that keeps `session` for later commands (replacing one that holds an older
  * session for the same server), and waits until it listens.
  */
-export async function startAgent(options: {
-  env: NodeJS.ProcessEnv;
-  serverUrl: string;
-  serverPublicKey: string;
-  serverFingerprint: string;
-  username: string;
-  idleSeconds: number;
-  timeoutMs: number;
-  session: SessionHandoff;
-}): Promise<AgentStatus> {
-  const socketPath = agentSocketPath(options.env, options.serverUrl);
+export async function startAgent(
+  options: Omit<AgentStart, 'socketPath'> & { env: NodeJS.ProcessEnv },
+): Promise<AgentStatus> {
+  const { env, ...given } = options;
+  const socketPath = agentSocketPath(env, given.serverUrl);
+  const start: AgentStart = { ...given, socketPath };
   ensurePrivateDir(dirname(socketPath));
-  await stopAgent(options.env, options.serverUrl);
+  await stopAgent(env, given.serverUrl);
   const script = join(__dirname, 'agent-main.js');
   if (!existsSync(script)) throw agentFailed(`${script} is missing (run \`npm run build\`)`);
   const child = spawn(process.execPath, [script], {
     detached: true,
     stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
-    env: options.env,
+    env,
   });
-  const start: AgentStart = {
-    socketPath,
-    serverUrl: options.serverUrl,
-    serverPublicKey: options.serverPublicKey,
-    serverFingerprint: options.serverFingerprint,
-    username: options.username,
-    idleSeconds: options.idleSeconds,
-    timeoutMs: options.timeoutMs,
-    session: options.session,
-  };
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(agentFailed('it did not answer within 10 s')), 10_000);
     child.once('message', (message: { ready?: boolean; error?: string }) => {
