@@ -262,7 +262,8 @@ describe('metrics listener (e2e)', () => {
     expect(text).toContain('dss_process_cpu_seconds_total');
     expect(requestCount(text, 'POST', '/v1/signatures', 200)).toBe(4);
     expect(value(text, 'dss_login_attempts_total', 'kind="user",outcome="failure"')).toBe(1);
-    expect(value(text, 'dss_login_attempts_total', 'kind="user",outcome="success"')).toBe(2);
+    // Two logins and the password change, which checks the current password too.
+    expect(value(text, 'dss_login_attempts_total', 'kind="user",outcome="success"')).toBe(3);
     expect(text).not.toContain('moss');
   });
 

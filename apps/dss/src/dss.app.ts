@@ -72,14 +72,17 @@ export interface DssApp {
 
 /** Body-parser failures are channel errors (PROTOCOL.md §3.2), answered plain. */
 function answerBodyError(res: ServerResponse, err: JsonBodyError): void {
-  if (typeof err.type !== 'string') {
-    // The request stream failed (the client is gone): nothing can be answered.
+  // A body-parser error carries a `type`; a coding that does not decode (gzip that is not gzip)
+  // carries only an exposed 4xx status. Anything else: the request stream failed (the client is
+  // gone), and nothing can be answered.
+  const read = bodyReadStatus(err);
+  if (typeof err.type !== 'string' && read === undefined) {
     if (!res.headersSent) res.destroy();
     return;
   }
   // 413 over the limit; 415 an unknown Content-Encoding; anything else unreadable (one that
   // does not decode, not JSON) is a bad envelope.
-  const status = bodyReadStatus(err) ?? 400;
+  const status = read ?? 400;
   const body =
     err.type === 'entity.too.large'
       ? { error: { code: 'payload_too_large', message: 'the request body is over the limit' } }

@@ -75,7 +75,8 @@ describe('migrations', () => {
   });
 
   it('build the Merkle tree for the events recorded before the log existed', async () => {
-    await ds.undoLastMigration();
+    // Back to before the log's migration (and the later ones).
+    while ((await tableNames(ds)).includes('audit_log_state')) await ds.undoLastMigration();
     const runner = new TransactionRunner(ds);
     const audit = new AuditService(runner, new ManualClock(Date.UTC(2026, 0, 1)));
     const events = await audit.record(
