@@ -227,12 +227,6 @@ export async function createDssApp(
     logger.warn(
       'created a new password pepper file in the data directory; back it up with the master key',
     );
-  const hasher = PasswordHasher.fromConfig(pepper.pepper, config);
-  const metrics = new DssMetrics('dss');
-  const validationPipe = createValidationPipe();
-  const shared = options.sessionStore
-    ? { store: options.sessionStore, rateLimits: undefined }
-    : await sharedSessionStore(config, ring, options.clock ?? systemClock, logger);
   const logKeyCreation = logKeyCreationFor(state);
   if (!logKeyCreation.mayCreate && !existsSync(config.logKeyFile)) {
     throw new SecretMissingError(
@@ -249,22 +243,35 @@ export async function createDssApp(
       { file: logKey.file, verifierKey: logKey.verifierKey },
       'created a new audit log key; back it up and publish its verifier key',
     );
-  const app = await NestFactory.create<NestExpressApplication>(
-    DssModule.forRoot(config, {
-      clock: options.clock ?? systemClock,
-      logger,
-      identity,
-      ring,
-      hasher,
-      logKey,
-      extraModules: options.extraModules,
-      sessionStore: shared?.store,
-      rateLimits: shared?.rateLimits,
-      metrics,
-      validationPipe,
-    }),
-    { bodyParser: false, logger: new PinoNestLogger(logger), abortOnError: false },
-  );
+  const hasher = PasswordHasher.fromConfig(pepper.pepper, config);
+  const metrics = new DssMetrics('dss');
+  const validationPipe = createValidationPipe();
+  const shared = options.sessionStore
+    ? { store: options.sessionStore, rateLimits: undefined }
+    : await sharedSessionStore(config, ring, options.clock ?? systemClock, logger);
+  let app: NestExpressApplication;
+  try {
+    app = await NestFactory.create<NestExpressApplication>(
+      DssModule.forRoot(config, {
+        clock: options.clock ?? systemClock,
+        logger,
+        identity,
+        ring,
+        hasher,
+        logKey,
+        extraModules: options.extraModules,
+        sessionStore: shared?.store,
+        rateLimits: shared?.rateLimits,
+        metrics,
+        validationPipe,
+      }),
+      { bodyParser: false, logger: new PinoNestLogger(logger), abortOnError: false },
+    );
+  } catch (err) {
+    // A Redis connection opened above must not keep the process alive after a failed start.
+    if (!options.sessionStore) await shared?.store.close();
+    throw err;
+  }
   await recordKekCheck(app.get(DataSource), ring);
   // One pipeline for every route (DESIGN.md §2), in front of Express and Nest; the hot routes'
   // dispatch comes last, so it sees exactly what a Nest route would.
