@@ -27,4 +27,26 @@ describe('DssMetrics', () => {
     expect(await a.render()).toContain('dss_handshakes_total{app="dss"} 1');
     expect(await b.render()).toContain('dss_handshakes_total{app="dss"} 0');
   });
+
+  it('reads the process values when scraped, CPU time growing between scrapes', async () => {
+    const metrics = new DssMetrics('admin');
+    const number = (text: string, name: string): number => {
+      const line = text.split('\n').find((l) => l.startsWith(`${name}{`));
+      if (line === undefined) throw new Error(`${name} missing`);
+      return Number(line.split(' ').pop());
+    };
+    const first = await metrics.render();
+    const spin = Date.now() + 30;
+    while (Date.now() < spin); // 30 ms of CPU
+    const second = await metrics.render();
+    expect(number(second, 'dss_process_cpu_seconds_total')).toBeGreaterThan(
+      number(first, 'dss_process_cpu_seconds_total'),
+    );
+    expect(number(second, 'dss_process_resident_memory_bytes')).toBeGreaterThan(10_000_000);
+    expect(number(second, 'dss_nodejs_heap_size_used_bytes')).toBeGreaterThan(0);
+    expect(number(second, 'dss_process_start_time_seconds')).toBeLessThanOrEqual(Date.now() / 1000);
+    expect(second).toContain('dss_nodejs_eventloop_lag_seconds{quantile="0.99",app="admin"}');
+    expect(second).toContain(`dss_nodejs_version_info{version="${process.version}",app="admin"} 1`);
+    expect(second).not.toContain('gc_duration');
+  });
 });

@@ -1,4 +1,5 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { registerProcessMetrics } from './process-metrics';
 import { type Dependency } from './unavailable';
 
 /** Injection token for the app's {@link DssMetrics}. */
@@ -35,8 +36,8 @@ export class DssMetrics {
   constructor(readonly app: 'dss' | 'admin' = 'dss') {
     const registers = [this.registry];
     this.registry.setDefaultLabels({ app });
-    // The process's own: CPU, memory, heap, event-loop delay, open handles.
-    collectDefaultMetrics({ register: this.registry, prefix: 'dss_' });
+    // The process's own: CPU, memory, heap, event-loop delay, open handles (read when scraped).
+    registerProcessMetrics(this.registry);
     this.requests = new Histogram({
       name: 'dss_http_request_duration_seconds',
       help: 'HTTP requests answered, by method, route template and status, with their latency',
