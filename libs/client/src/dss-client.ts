@@ -19,6 +19,12 @@ import {
   DssProtocolError,
   DssServerIdentityError,
 } from './errors';
+import {
+  DssLogInconsistentError,
+  LogWitness,
+  type WitnessResult,
+  type WitnessStore,
+} from './log-witness';
 import type {
   ChangePasswordResult,
   CmsSignatureResult,
@@ -28,6 +34,7 @@ import type {
   KeyInfo,
   LoginResult,
   LogoutResult,
+  OwnEventsPage,
   PublicKeyInfo,
   ServerKeyInfo,
   SignatureEncoding,
@@ -60,6 +67,19 @@ export interface DssClientOptions {
    * ({@link DssClient.handOff}); the client continues it instead of handshaking.
    */
   session?: SessionHandoff;
+  /**
+   * Makes the client a witness of the server's verifiable audit log (docs/AUDIT-LOG.md §7): the
+   * latest checkpoint it verified is kept in this store, and after a login and after signing (at
+   * most once per `witnessIntervalMs`) the client fetches the newest one and checks that it
+   * extends the one held. A rollback or fork fails the call with `DssLogInconsistentError`; a log
+   * that cannot be reached does not fail it. {@link MemoryWitnessStore} remembers for the
+   * process's lifetime; keep the state in a file or a database to remember across runs.
+   */
+  witness?: WitnessStore;
+  /** The log's verifier key, known out of band (default: trust on first use, then pinned). */
+  logVerifierKey?: string;
+  /** Least time between two automatic witness checks (default 60000 ms). */
+  witnessIntervalMs?: number;
 }
 
 /**
@@ -95,6 +115,7 @@ interface HttpAnswer {
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_WITNESS_INTERVAL_MS = 60_000;
 
 /**
  * Client of the DSS employee API over the DSS-SC1 secure channel (PROTOCOL.md).
@@ -123,6 +144,9 @@ export class DssClient {
   readonly #randomBytes?: (n: number) => Buffer;
   #session?: Session;
   #pendingHandshake?: Promise<Session>;
+  readonly #witness?: LogWitness;
+  readonly #witnessIntervalMs: number;
+  #lastWitnessAt = -Infinity;
 
   /**
    * @throws TypeError when `baseUrl` is not an http(s) URL, `serverPublicKey` is
@@ -150,6 +174,44 @@ export class DssClient {
     this.#fetch = (input, init) => fetchImpl(input, init);
     this.#randomBytes = options.randomBytes;
     if (options.session !== undefined) this.#session = resumeSession(options.session);
+    const { witnessIntervalMs = DEFAULT_WITNESS_INTERVAL_MS } = options;
+    if (!Number.isSafeInteger(witnessIntervalMs) || witnessIntervalMs < 0) {
+      throw new TypeError('DssClient: witnessIntervalMs must be a non-negative integer');
+    }
+    this.#witnessIntervalMs = witnessIntervalMs;
+    if (options.witness !== undefined) {
+      this.#witness = new LogWitness({
+        baseUrl: this.#baseUrl,
+        store: options.witness,
+        verifierKey: options.logVerifierKey,
+        fetch: this.#fetch,
+        timeoutMs,
+      });
+    }
+  }
+
+  /**
+   * Witnesses the log now (docs/AUDIT-LOG.md §7): the latest signed checkpoint, checked against
+   * the one held in the `witness` store (a consistency proof), then held instead.
+   * @throws TypeError without a `witness` store; DssLogInconsistentError on a rollback or fork.
+   */
+  async checkLog(): Promise<WitnessResult> {
+    if (this.#witness === undefined) throw new TypeError('DssClient.checkLog: no witness store');
+    this.#lastWitnessAt = Date.now();
+    return this.#witness.check();
+  }
+
+  /** The automatic witness step: due at most once per interval; only a bad log fails the call. */
+  async #witnessIfDue(): Promise<void> {
+    if (this.#witness === undefined) return;
+    if (Date.now() - this.#lastWitnessAt < this.#witnessIntervalMs) return;
+    try {
+      await this.checkLog();
+    } catch (err) {
+      if (err instanceof DssLogInconsistentError) throw err;
+      // Unreachable or not yet signed: checked again at the next due step.
+      this.#lastWitnessAt = -Infinity;
+    }
   }
 
   /** The current session id (base64url), or `undefined` without a session. */
@@ -265,8 +327,13 @@ export class DssClient {
    * @throws DssApiError `invalid_credentials`, `too_many_attempts` (see
    *   `retryAfterSeconds`), `already_authenticated`.
    */
-  login(username: string, password: string): Promise<LoginResult> {
-    return this.request<LoginResult>('POST', '/v1/auth/login', { username, password });
+  async login(username: string, password: string): Promise<LoginResult> {
+    const result = await this.request<LoginResult>('POST', '/v1/auth/login', {
+      username,
+      password,
+    });
+    await this.#witnessIfDue();
+    return result;
   }
 
   /**
@@ -347,8 +414,9 @@ export class DssClient {
     if (!isObject(raw)) {
       throw new DssProtocolError('signature result: not an object');
     }
+    let result: SignatureResult;
     try {
-      return {
+      result = {
         keyId: raw.keyId,
         algorithm: raw.algorithm,
         encoding: raw.encoding,
@@ -360,6 +428,8 @@ export class DssClient {
     } catch (err) {
       throw new DssProtocolError(`signature result: ${(err as Error).message}`, { cause: err });
     }
+    await this.#witnessIfDue();
+    return result;
   }
 
   /**
@@ -387,8 +457,9 @@ export class DssClient {
     if (!isObject(raw) || raw.format !== format) {
       throw new DssProtocolError(`signature result: not a ${format} signature`);
     }
+    let result: CmsSignatureResult;
     try {
-      return {
+      result = {
         keyId: raw.keyId,
         digest: b64uDecode(raw.digest, 'digest', 32),
         cms: b64uDecode(raw.signature, 'signature'),
@@ -397,6 +468,20 @@ export class DssClient {
     } catch (err) {
       throw new DssProtocolError(`signature result: ${(err as Error).message}`, { cause: err });
     }
+    await this.#witnessIfDue();
+    return result;
+  }
+
+  /**
+   * `POST /v1/log/events` (docs/AUDIT-LOG.md §5.1): the caller's own audit events, newest first,
+   * each with its log index and leaf bytes. Pass the previous page's `next` as `before`.
+   * @throws DssApiError `invalid_request`, `not_authenticated`.
+   */
+  ownEvents(options: { before?: number; limit?: number } = {}): Promise<OwnEventsPage> {
+    const body: Record<string, number> = {};
+    if (options.before !== undefined) body.before = options.before;
+    if (options.limit !== undefined) body.limit = options.limit;
+    return this.request<OwnEventsPage>('POST', '/v1/log/events', body);
   }
 
   /**

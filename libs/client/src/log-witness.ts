@@ -40,6 +40,19 @@ export interface WitnessStore {
   save(server: string, state: WitnessState): void;
 }
 
+/** A witness memory for the process's lifetime: one state per server URL. */
+export class MemoryWitnessStore implements WitnessStore {
+  readonly #states = new Map<string, WitnessState>();
+
+  load(server: string): WitnessState | undefined {
+    return this.#states.get(server);
+  }
+
+  save(server: string, state: WitnessState): void {
+    this.#states.set(server, state);
+  }
+}
+
 export interface LogWitnessOptions {
   baseUrl: string;
   store: WitnessStore;

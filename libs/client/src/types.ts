@@ -107,3 +107,23 @@ export interface ServerKeyInfo {
   /** Lowercase hex SHA-256 of the SPKI DER. */
   fingerprint: string;
 }
+
+/** One of the caller's own audit events (`POST /v1/log/events`, docs/AUDIT-LOG.md §5.1). */
+export interface OwnEvent {
+  /** Its index in the verifiable log (event `seq` − 1). */
+  logIndex: number;
+  at: string;
+  actorType: string;
+  actor: string;
+  action: string;
+  subject: string | null;
+  details: Record<string, unknown>;
+  /** base64 of the leaf bytes the log commits to. */
+  leaf: string;
+}
+
+/** A page of {@link OwnEvent}s, newest first; `next` is the `before` of the next page. */
+export interface OwnEventsPage {
+  events: OwnEvent[];
+  next: number | null;
+}
