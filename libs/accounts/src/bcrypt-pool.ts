@@ -1,7 +1,11 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { DomainError, ErrorCode } from '@dss/common';
+import type { BcryptWorkerData, WorkerReply, WorkerRequest } from './bcrypt-worker';
 
 /** Default nice value of the bcrypt threads: far below the event loop, yet never starved. */
 export const DEFAULT_BCRYPT_NICE = 10;
@@ -66,52 +70,38 @@ export function resolveBcryptPoolOptions(
   return resolved;
 }
 
+/** The compiled worker beside this file (`dist/`), or the TypeScript source (tests). */
+const WORKER_JS = join(__dirname, 'bcrypt-worker.js');
+const WORKER_TS = join(__dirname, 'bcrypt-worker.ts');
+
+interface Transpiler {
+  transformSync(source: string, options: object): { code: string };
+}
+
+let workerScript: { readonly filename: string; readonly eval: boolean } | undefined;
+
 /**
- * The worker's code, evaluated as CommonJS (`eval: true`) instead of loaded from a file of its
- * own: the same string runs from the TypeScript sources under Jest (@swc/jest compiles in memory,
- * and a worker thread gets no Jest transform) and from `dist/` after `nest build`, with no second
- * entry point to emit or require hook to install. bcrypt is loaded from the absolute path the main
- * thread resolved, so the worker does not depend on the working directory.
- *
- * The thread lowers its own priority: on Linux a thread id (from `/proc/thread-self`, which reads
- * `<pid>/task/<tid>`) is a valid `setpriority(PRIO_PROCESS, …)` target. It never raises it (a
- * process started under `nice` keeps its workers at least as low), and where this fails (not
- * Linux, not permitted) it runs at the inherited priority, silently.
+ * How to start a worker: the compiled `bcrypt-worker.js` when it is there (a build); else, when
+ * the pool runs from the TypeScript sources under Jest (which compiles in memory, and a worker
+ * thread gets no Jest transform), `bcrypt-worker.ts` transpiled by the compiler the tests use and
+ * evaluated as CommonJS. The same module either way, type-checked and linted with the rest.
  */
-const WORKER_SOURCE = String.raw`'use strict';
-const { parentPort, workerData } = require('node:worker_threads');
-const { readlinkSync } = require('node:fs');
-const { getPriority, setPriority } = require('node:os');
-try {
-  const match = /\/task\/(\d+)$/.exec(readlinkSync('/proc/thread-self', 'utf8'));
-  if (match !== null) {
-    const tid = Number(match[1]);
-    if (getPriority(tid) < workerData.nice) setPriority(tid, workerData.nice);
+function workerEntry(): { readonly filename: string; readonly eval: boolean } {
+  if (workerScript !== undefined) return workerScript;
+  if (existsSync(WORKER_JS)) {
+    workerScript = { filename: WORKER_JS, eval: false };
+  } else {
+    const swc = createRequire(__filename)('@swc/core') as Transpiler;
+    const { code } = swc.transformSync(readFileSync(WORKER_TS, 'utf8'), {
+      filename: WORKER_TS,
+      swcrc: false,
+      jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+      module: { type: 'commonjs' },
+    });
+    workerScript = { filename: code, eval: true };
   }
-} catch {}
-const bcrypt = require(workerData.bcryptPath);
-parentPort.on('message', (job) => {
-  let reply;
-  try {
-    const value =
-      job.op === 'hash'
-        ? bcrypt.hashSync(job.data, job.cost)
-        : bcrypt.compareSync(job.data, job.hash);
-    reply = { ok: true, value };
-  } catch (err) {
-    reply = { ok: false, message: err instanceof Error ? err.message : String(err) };
-  }
-  parentPort.postMessage(reply);
-});
-`;
-
-/** What the main thread posts to a worker. */
-type WorkerRequest =
-  | { readonly op: 'hash'; readonly data: string; readonly cost: number }
-  | { readonly op: 'compare'; readonly data: string; readonly hash: string };
-
-/** What a worker answers, one reply per request, in order. */
-type WorkerReply = { ok: true; value: unknown } | { ok: false; message: string };
+  return workerScript;
+}
 
 interface Job {
   readonly request: WorkerRequest;
@@ -255,10 +245,13 @@ export class BcryptPool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(WORKER_SOURCE, {
-      eval: true,
-      workerData: { bcryptPath: this.bcryptPath, nice: this.nice },
-    });
+    const entry = workerEntry();
+    const workerData: BcryptWorkerData = {
+      bcryptWorker: true,
+      bcryptPath: this.bcryptPath,
+      nice: this.nice,
+    };
+    const worker = new Worker(entry.filename, { eval: entry.eval, workerData });
     const slot: Slot = { worker, job: undefined, error: undefined };
     worker.on('message', (message: unknown) => this.onReply(slot, message));
     worker.on('messageerror', (error: Error) => this.onReply(slot, error));
