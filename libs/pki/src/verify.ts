@@ -37,6 +37,11 @@ export interface TrustMaterial {
   intermediates: Uint8Array[];
   /** The DSS CA's current CRL (DER). */
   crl: Uint8Array;
+  /**
+   * More anchors for the signature timestamp only (DER): the root of an outside TSA that
+   * `DSS_TSA_URL` names. The DSS anchors are always accepted too.
+   */
+  timestampAnchors?: Uint8Array[];
 }
 
 /** The signer as its certificate names them. */
@@ -202,7 +207,7 @@ async function checkTimestamp(
     throw invalid(
       /TSTInfo verification/.test(message)
         ? 'is for another signature (its imprint does not match)'
-        : `does not verify, or its TSA does not chain to the DSS CA (${message})`,
+        : `does not verify, or its TSA does not chain to a trusted CA (${message})`,
     );
   }
   if (!result.signatureVerified || !result.signerCertificate) {
@@ -289,6 +294,10 @@ export async function checkDetachedCms(
   try {
     const anchors = trust.anchors.map((d) => certificateOf(d, 'a trust anchor'));
     const intermediates = trust.intermediates.map((d) => certificateOf(d, 'a CA certificate'));
+    const tsaAnchors = [
+      ...anchors,
+      ...(trust.timestampAnchors ?? []).map((d) => certificateOf(d, 'a TSA anchor')),
+    ];
     const signed = parseDer(cms, 'the signature', (schema) => {
       const info = new pkijs.ContentInfo({ schema });
       if (info.contentType !== OID.signedData) throw new Error('not a CMS SignedData');
@@ -361,7 +370,7 @@ export async function checkDetachedCms(
         'the signature has no timestamp, so when it was made cannot be shown',
       );
     }
-    out.timestamp = await checkTimestamp(token, signatureValue, anchors);
+    out.timestamp = await checkTimestamp(token, signatureValue, tsaAnchors);
     const at = out.timestamp.time;
     if (at < out.signer.notBefore || at > out.signer.notAfter) {
       throw new CheckFailed(

@@ -1,4 +1,5 @@
 import { checkDetachedCms, type SignatureCheck, SignatureCheckFailure } from '@dss/pki/verify';
+import { PemConverter } from '@peculiar/x509';
 import { type Command } from 'commander';
 import { fetchCaTrust } from '../ca-trust';
 import { usageError } from '../cli-error';
@@ -20,6 +21,7 @@ export async function verifySigned(
   self: Command,
   file: string,
   signatureFile: string | undefined,
+  tsaCaFile?: string,
 ): Promise<void> {
   const out = rt.output(self);
   const format = signatureFile === undefined ? 'pades' : 'cms';
@@ -39,7 +41,9 @@ export async function verifySigned(
     ({ cms, digest, coversWholeFile } = found);
     signatures = found.count;
   }
-  const trust = await fetchCaTrust(rt, self);
+  const timestampAnchors =
+    tsaCaFile === undefined ? [] : certificatesIn(await readWholeFile(tsaCaFile), tsaCaFile);
+  const trust = { ...(await fetchCaTrust(rt, self)), timestampAnchors };
   digest ??= await sha256File(file, size, out.stderr);
   const check = await checkDetachedCms(cms, digest, trust);
   if (check.valid && !coversWholeFile) {
@@ -82,6 +86,18 @@ export async function verifySigned(
   }
   out.note(`dss: signature does NOT verify: ${check.failure!.message} (${check.failure!.code})`);
   for (const line of describe(check, file, format).slice(1)) out.note(`  ${line}`);
+}
+
+/** The certificates of a PEM file (DER), for `--tsa-ca`. */
+function certificatesIn(pem: Buffer, file: string): Uint8Array[] {
+  let certs: ArrayBuffer[] = [];
+  try {
+    certs = PemConverter.decode(pem.toString('utf8'));
+  } catch {
+    // reported below
+  }
+  if (certs.length === 0) throw usageError(`${file} holds no PEM certificate`);
+  return certs.map((c) => new Uint8Array(c));
 }
 
 function describe(check: SignatureCheck, file: string, format: 'cms' | 'pades'): string[] {

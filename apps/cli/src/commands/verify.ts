@@ -39,12 +39,22 @@ export function registerVerify(program: Command, rt: Runtime, mode: Mode): void 
       '--receipt [file]',
       'also check the signing receipt (default SIGNATURE.receipt.json): the signature is in the signed audit log',
     )
+    .option(
+      '--tsa-ca <file>',
+      'CMS and PDF: also trust timestamps from a TSA under this root (PEM), e.g. the one DSS_TSA_URL names',
+    )
     .addOption(encodingOption('signature encoding (default: 64 bytes is p1363, else der)'));
   withJson(withConnection(cmd, mode, { user: false })).action(
     async (
       file: string,
       signatureFile: string | undefined,
-      opts: { user?: string; key?: string; encoding?: SignatureEncoding; receipt?: string | true },
+      opts: {
+        user?: string;
+        key?: string;
+        encoding?: SignatureEncoding;
+        receipt?: string | true;
+        tsaCa?: string;
+      },
       self: Command,
     ) => {
       if (opts.user === undefined && opts.key === undefined) {
@@ -52,7 +62,7 @@ export function registerVerify(program: Command, rt: Runtime, mode: Mode): void 
           if (opts.encoding !== undefined || opts.receipt !== undefined) {
             throw usageError('--encoding and --receipt apply to raw signatures only');
           }
-          return verifySigned(rt, self, file, signatureFile);
+          return verifySigned(rt, self, file, signatureFile, opts.tsaCa);
         }
       }
       if ((opts.user === undefined) === (opts.key === undefined)) {
@@ -62,6 +72,9 @@ export function registerVerify(program: Command, rt: Runtime, mode: Mode): void 
       }
       if (signatureFile === undefined) {
         throw usageError('a raw signature is a file of its own: dss verify FILE SIGNATURE');
+      }
+      if (opts.tsaCa !== undefined) {
+        throw usageError('--tsa-ca applies to CMS and PDF signatures only');
       }
       const size = await fileSize(file);
       if ((await fileSize(signatureFile)) > MAX_SIGNATURE_BYTES) {
