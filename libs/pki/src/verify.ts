@@ -279,7 +279,7 @@ async function revocationOf(
  * (RFC 5652 §11.2), the signature over the signed attributes (§5.4), signing-certificate-v2
  * (RFC 5035), the signature timestamp (RFC 3161, CAdES/PAdES B-T), the signer certificate's
  * validity at the timestamp's time and its chain to the trust anchors (RFC 5280 §6), and
- * revocation in the CRL (§5). Never throws for a bad signature: the answer says what failed.
+ * revocation in the CRL (§5). Never throws for bad input bytes: the answer says what failed.
  */
 export async function checkDetachedCms(
   cms: Uint8Array,
@@ -395,8 +395,16 @@ export async function checkDetachedCms(
     out.valid = true;
     return out;
   } catch (err) {
-    if (!(err instanceof CheckFailed)) throw err;
-    return { ...out, valid: false, failure: { code: err.code, message: err.message } };
+    // Hostile bytes can trip a parser anywhere (pkijs, @peculiar/x509): that is a malformed
+    // signature, never an exception for the caller.
+    const failure =
+      err instanceof CheckFailed
+        ? { code: err.code, message: err.message }
+        : {
+            code: SignatureCheckFailure.Malformed,
+            message: `the signature could not be read: ${(err as Error).message ?? String(err)}`,
+          };
+    return { ...out, valid: false, failure };
   }
 }
 
