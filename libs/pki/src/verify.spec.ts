@@ -3,6 +3,7 @@
  * on CMS signatures made by libs/pki at set times, and a property: whatever bytes it is given,
  * it answers, never throws.
  */
+import * as asn1js from 'asn1js';
 import fc from 'fast-check';
 import { createHash, createPrivateKey, generateKeyPairSync, sign } from 'node:crypto';
 import {
@@ -17,6 +18,7 @@ import {
   type PkiSigner,
   randomSerial,
 } from './index';
+import * as pkijs from 'pkijs';
 import { checkDetachedCms, SignatureCheckFailure, type TrustMaterial } from './verify';
 
 const DAY = 86_400_000;
@@ -130,6 +132,18 @@ describe('checkDetachedCms', () => {
     });
     expect(check.timestamp?.time).toEqual(at);
     expect(check.timestamp?.tsa).toContain('CN=DSS Test TSA');
+  });
+
+  it('time-stamp tokens are DER: the TSTInfo is one primitive OCTET STRING (RFC 3161 §2.4.2)', async () => {
+    const token = await stamp(digest, T0);
+    const info = new pkijs.ContentInfo({
+      schema: asn1js.fromBER(new Uint8Array(token).buffer).result,
+    });
+    const eContent = new pkijs.SignedData({ schema: info.content }).encapContentInfo.eContent!;
+    expect(eContent.idBlock.isConstructed).toBe(false);
+    expect(
+      Buffer.from(eContent.toBER(false)).equals(Buffer.from(eContent.valueBeforeDecodeView)),
+    ).toBe(true);
   });
 
   it('another digest: content_changed, the signer still named', async () => {
