@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runDss } from './support/cli';
 import { dssAdmin } from './support/dss-admin';
 import { startDss, type RunningDss } from './support/dss-server';
 
@@ -180,5 +181,25 @@ describe('DSS CA under a corporate root made with the OpenSSL CLI (e2e)', () => 
       dir,
     );
     expect(ok.out).toContain('Verification successful');
+
+    // dss verify takes the chain over the secure channel: the corporate root is the anchor.
+    const verified = await runDss(
+      [
+        'verify',
+        'doc.txt',
+        'doc.txt.p7s',
+        '--json',
+        '--server',
+        server.url,
+        '--server-key',
+        join(server.database.dataDir, 'dss_public.pem'),
+      ],
+      { cwd: dir, env: { HOME: dir, DSS_CONFIG_DIR: join(dir, 'config') } },
+    );
+    expect({ code: verified.code, stderr: verified.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(verified.json()).toMatchObject({
+      valid: true,
+      signer: { name: 'Bob Stone', issuer: expect.stringContaining('DSS') },
+    });
   });
 });

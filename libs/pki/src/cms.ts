@@ -137,15 +137,18 @@ export function signedDataContentInfo(args: {
     // §5.1: version 3 when eContentType is not id-data, else 1.
     version: args.contentType === OID.data ? 1 : 3,
     digestAlgorithms: [new pkijs.AlgorithmIdentifier({ algorithmId: OID.sha256 })],
-    encapContentInfo: new pkijs.EncapsulatedContentInfo({
-      eContentType: args.contentType,
-      ...(args.content
-        ? { eContent: new asn1js.OctetString({ valueHex: toArrayBuffer(args.content) }) }
-        : {}),
-    }),
+    encapContentInfo: new pkijs.EncapsulatedContentInfo({ eContentType: args.contentType }),
     signerInfos: [args.parts.signerInfo],
     ...(args.includeCertificates ? { certificates: args.parts.certificates } : {}),
   });
+  if (args.content) {
+    // pkijs' constructor turns eContent into a constructed OCTET STRING of 64 KiB pieces (BER);
+    // a time-stamp token must be DER (RFC 3161 §2.4.2), and pkijs' own verify reads only the
+    // primitive form. Set after construction, the primitive form is encoded as it is.
+    signedData.encapContentInfo.eContent = new asn1js.OctetString({
+      valueHex: toArrayBuffer(args.content),
+    });
+  }
   const contentInfo = new pkijs.ContentInfo({
     contentType: OID.signedData,
     content: signedData.toSchema(true),

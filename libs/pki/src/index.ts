@@ -4,3 +4,4 @@ export * from './oids';
 export * from './timestamp';
 export * from './pki.module';
 export * from './pki.service';
+export * from './verify';

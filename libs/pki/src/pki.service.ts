@@ -246,6 +246,13 @@ export class PkiService {
     return chainPem([ca.signer.certificate, ...ca.signer.chain]);
   }
 
+  /** What a verifier trusts: the CA chain (PEM) and the current CRL (DER, base64url). */
+  async trustBundle(): Promise<{ chain: string; crl: string }> {
+    const chain = await this.caCertificatePem();
+    const crl = await this.currentCrl();
+    return { chain, crl: crl.toString('base64url') };
+  }
+
   /**
    * Issues the certificate of a new user key inside the CreateKeys transaction `m` (so a key
    * never exists without its certificate), audited. Returns the PEM.

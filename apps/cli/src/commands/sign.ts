@@ -15,6 +15,7 @@ import { formatBytes } from '../progress';
 import { writeReceipt } from '../receipt';
 import { type Runtime } from '../runtime';
 import { signCms } from './sign-cms';
+import { signPades } from './sign-pades';
 import { timeoutMsOf } from '../settings';
 
 /**
@@ -42,18 +43,19 @@ export function registerSign(program: Command, rt: Runtime, mode: Mode): void {
     .addOption(
       new Option(
         '--format <format>',
-        'raw: the bare signature (FILE.sig); cms: a detached CMS with certificate and timestamp (FILE.p7s)',
+        'raw: the bare signature (FILE.sig); cms: a detached CMS with certificate and timestamp (FILE.p7s); pades: a signed copy of a PDF (FILE-signed.pdf)',
       )
-        .choices(['raw', 'cms'])
+        .choices(['raw', 'cms', 'pades'])
         .default('raw'),
     );
   withJson(withConnection(cmd, mode)).action(
     async (
       file: string,
-      opts: { output?: string; encoding: SignatureEncoding; format: 'raw' | 'cms' },
+      opts: { output?: string; encoding: SignatureEncoding; format: 'raw' | 'cms' | 'pades' },
       self: Command,
     ) => {
       if (opts.format === 'cms') return signCms(rt, self, file, opts.output);
+      if (opts.format === 'pades') return signPades(rt, self, file, opts.output);
       const output = opts.output ?? `${file}.sig`;
       if (resolve(output) === resolve(file)) {
         throw usageError('the signature would overwrite the file it signs: choose another -o');
@@ -131,6 +133,7 @@ export function registerSign(program: Command, rt: Runtime, mode: Mode): void {
 Examples:
   dss sign report.pdf                          # writes report.pdf.sig (DER)
   dss sign image.iso -o image.sig --encoding p1363
-  dss sign contract.txt --format cms           # writes contract.txt.p7s (CAdES B-T)`,
+  dss sign contract.txt --format cms           # writes contract.txt.p7s (CAdES B-T)
+  dss sign report.pdf --format pades -o report-signed.pdf   # PAdES B-T; only a digest is sent`,
   );
 }

@@ -1,6 +1,7 @@
 import { DssApiError, spkiFingerprint, type SignatureEncoding } from '@dss/client';
 import { type Command } from 'commander';
 import { createHash, createPublicKey, createVerify } from 'node:crypto';
+import { stat } from 'node:fs/promises';
 import { CliError, usageError } from '../cli-error';
 import { readPublicKeyFile } from '../config-store';
 import { type Mode, withConnection, withJson } from '../dss-command';
@@ -10,20 +11,25 @@ import { checkReceipt, receiptPathOf } from '../receipt';
 import { type Runtime } from '../runtime';
 import { timeoutMsOf } from '../settings';
 import { encodingOption } from './sign';
+import { verifySigned } from './verify-signed';
 
 /** An ECDSA P-256 signature is at most 72 bytes in DER, exactly 64 in P1363. */
 const MAX_SIGNATURE_BYTES = 256;
 const P1363_BYTES = 64;
 
-/** `dss verify FILE SIGNATURE`: verifies here, with the signer's public key. */
+/**
+ * `dss verify FILE SIGNATURE`: verifies here. A raw signature with the signer's public key
+ * (`--user` / `--key`); a CMS signature (`FILE.p7s`) or a signed PDF (`dss verify FILE.pdf`)
+ * with the certificate it carries, against the DSS CA and its CRL.
+ */
 export function registerVerify(program: Command, rt: Runtime, mode: Mode): void {
   const cmd = program
     .command('verify')
     .description(
-      "verify a signature here, with the signer's public key (from the server with --user, or a PEM file with --key)",
+      "verify a signature here: a raw one with the signer's public key (--user or --key); a CMS (.p7s) or a signed PDF against the DSS CA, its CRL and the timestamp",
     )
-    .argument('<file>', 'the signed file')
-    .argument('<signature>', 'the signature file (DER or P1363)')
+    .argument('<file>', 'the signed file (a signed PDF on its own)')
+    .argument('[signature]', 'the signature file: raw (DER or P1363) or CMS (.p7s)')
     .option(
       '--user <name>',
       'the signer: fetch their public key from the server (needs your login)',
@@ -33,16 +39,42 @@ export function registerVerify(program: Command, rt: Runtime, mode: Mode): void 
       '--receipt [file]',
       'also check the signing receipt (default SIGNATURE.receipt.json): the signature is in the signed audit log',
     )
+    .option(
+      '--tsa-ca <file>',
+      'CMS and PDF: also trust timestamps from a TSA under this root (PEM), e.g. the one DSS_TSA_URL names',
+    )
     .addOption(encodingOption('signature encoding (default: 64 bytes is p1363, else der)'));
   withJson(withConnection(cmd, mode, { user: false })).action(
     async (
       file: string,
-      signatureFile: string,
-      opts: { user?: string; key?: string; encoding?: SignatureEncoding; receipt?: string | true },
+      signatureFile: string | undefined,
+      opts: {
+        user?: string;
+        key?: string;
+        encoding?: SignatureEncoding;
+        receipt?: string | true;
+        tsaCa?: string;
+      },
       self: Command,
     ) => {
+      if (opts.user === undefined && opts.key === undefined) {
+        if (await carriesCertificate(signatureFile)) {
+          if (opts.encoding !== undefined || opts.receipt !== undefined) {
+            throw usageError('--encoding and --receipt apply to raw signatures only');
+          }
+          return verifySigned(rt, self, file, signatureFile, opts.tsaCa);
+        }
+      }
       if ((opts.user === undefined) === (opts.key === undefined)) {
-        throw usageError('give exactly one of --user NAME (fetch the key) or --key FILE.pem');
+        throw usageError(
+          'give exactly one of --user NAME (fetch the key) or --key FILE.pem for a raw signature (a CMS .p7s or a signed PDF needs neither)',
+        );
+      }
+      if (signatureFile === undefined) {
+        throw usageError('a raw signature is a file of its own: dss verify FILE SIGNATURE');
+      }
+      if (opts.tsaCa !== undefined) {
+        throw usageError('--tsa-ca applies to CMS and PDF signatures only');
       }
       const size = await fileSize(file);
       if ((await fileSize(signatureFile)) > MAX_SIGNATURE_BYTES) {
@@ -141,6 +173,22 @@ Examples:
   dss verify report.pdf report.pdf.sig --user alice
   dss verify report.pdf report.pdf.sig --key alice.pem      # offline
   openssl dgst -sha256 -verify alice.pem -signature report.pdf.sig report.pdf
+  dss verify contract.txt contract.txt.p7s                  # CMS: signer, time, CA, CRL
+  dss verify report-signed.pdf                              # a signed PDF (PAdES)
 Exit status 0 when the signature verifies, 1 when it does not.`,
   );
+}
+
+/**
+ * Whether to check `signature` as a CMS (or, when absent, the file as a signed PDF): no
+ * signature file, one named .p7s, or one larger than any raw ECDSA signature. A missing file
+ * that is none of these is left to the raw path's usage message.
+ */
+async function carriesCertificate(signature: string | undefined): Promise<boolean> {
+  if (signature === undefined || /\.p7s$/i.test(signature)) return true;
+  try {
+    return (await stat(signature)).size > MAX_SIGNATURE_BYTES;
+  } catch {
+    return false;
+  }
 }

@@ -1,7 +1,9 @@
-import { Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { PkiService } from '@dss/pki';
-import { PublicRoute } from '@dss/secure-channel';
+import { PublicRoute, Sealed } from '@dss/secure-channel';
 import { type Request, type Response } from 'express';
+import { EmptyDto } from '../auth/dto/empty.dto';
+import { type CaTrustResponse } from './dto/ca-trust.dto';
 import { TimestampAuthority } from './timestamp-authority';
 
 /**
@@ -29,6 +31,18 @@ export class CaController {
   async crl(@Res() res: Response): Promise<void> {
     const der = await this.pki.currentCrl();
     res.status(200).type('application/pkix-crl').send(der);
+  }
+
+  /**
+   * The CA chain and the current CRL, sealed (any session state, no login needed): the same
+   * bytes as the two public routes, but authenticated by the pinned server key, so `dss verify`
+   * needs no trust on first use (docs/SIGNATURES.md).
+   */
+  @Post('ca/trust')
+  @HttpCode(200)
+  @Sealed({ state: 'any' })
+  trust(@Body() _dto: EmptyDto): Promise<CaTrustResponse> {
+    return this.pki.trustBundle();
   }
 
   /** RFC 3161 §3.4: time-stamp protocol over HTTP. */
