@@ -199,7 +199,7 @@ describe('operators, unlock and the user page in Chromium (e2e)', () => {
   });
 
   it('offers Unlock, not Enable, for a user locked by failed logins', async () => {
-    const uma = await dash.activeEmployee(token, 'uma', UMA_PASSWORD, 2);
+    await dash.activeEmployee(token, 'uma', UMA_PASSWORD, 2);
     const attacker = dash.employee();
     await attacker.handshake();
     for (let i = 0; i < MAX_FAILURES; i++)
@@ -215,7 +215,10 @@ describe('operators, unlock and the user page in Chromium (e2e)', () => {
     await confirmAction(adminPage, 'Unlock for uma', 'Unlock uma?', 'Unlock');
     await adminPage.getByRole('status').filter({ hasText: 'uma is unlocked.' }).waitFor();
     await umaRow.locator('td[data-label="Status"]').getByText('Active', { exact: true }).waitFor();
-    await expect(uma.login('uma', UMA_PASSWORD)).resolves.toBeDefined();
+    // She can log in again, from the address that was locked.
+    const again = dash.employee();
+    await again.handshake();
+    await expect(again.login('uma', UMA_PASSWORD)).resolves.toBeDefined();
   });
 
   it('shows a user’s page: account, key history, signatures, events and the actions', async () => {
@@ -281,9 +284,9 @@ describe('operators, unlock and the user page in Chromium (e2e)', () => {
 
     // The actions work from here too, after the same confirmation.
     await confirmAction(adminPage, 'Disable for uma', 'Disable uma?', 'Disable');
-    await account.getByText('Disabled', { exact: true }).waitFor();
+    await account.locator('.badge', { hasText: /^Disabled$/ }).waitFor();
     await confirmAction(adminPage, 'Enable for uma', 'Enable uma?', 'Enable');
-    await account.getByText('Active', { exact: true }).waitFor();
+    await account.locator('.badge', { hasText: /^Active$/ }).waitFor();
 
     // A name that does not exist says so.
     await adminPage.goto('/users/nobody');
