@@ -440,6 +440,14 @@ describe('admin dashboard in Chromium (e2e)', () => {
     await openFromNav(page, 'Users');
     await page.getByRole('row', { name: /carol/ }).waitFor();
     await shot(page, 'auditor-users');
+    // A user's page: everything to read, nothing to change.
+    await page.getByRole('link', { name: 'carol', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'carol' }).waitFor();
+    await page.getByRole('region', { name: 'Key history' }).locator('tbody tr').first().waitFor();
+    await page.locator('.loading').first().waitFor({ state: 'detached' });
+    for (const role of ['button', 'link', 'heading', 'textbox', 'combobox'] as const)
+      await expect(page.getByRole(role, { name: WRITE_CONTROLS }).count()).resolves.toBe(0);
+    await openFromNav(page, 'Users');
 
     // The server refuses anyway, with the session and CSRF token the page holds.
     const csrf = (await context.cookies()).find((c) => c.name === 'dss_csrf')?.value ?? '';

@@ -21,19 +21,13 @@ import {
   runUserAction,
   type UserAction,
 } from '../lib/user-actions';
+import { mergeEvents } from '../lib/user-activity';
 import { EventTable } from './AuditLog';
 
 /** Key pairs, signatures and events shown on the page; the full lists are one link away. */
 const KEYS_SHOWN = 50;
 const SIGNATURES_SHOWN = 10;
 const EVENTS_SHOWN = 20;
-
-/** The events by the user and about the user, newest first, without duplicates. */
-export function mergeEvents(a: AuditEvent[], b: AuditEvent[], limit: number): AuditEvent[] {
-  const bySeq = new Map<number, AuditEvent>();
-  for (const event of [...a, ...b]) bySeq.set(event.seq, event);
-  return [...bySeq.values()].sort((x, y) => y.seq - x.seq).slice(0, limit);
-}
 
 /** One user: account state, key history, recent signatures and events, and the actions. */
 export function UserPage({ username }: { username: string }) {
