@@ -7,7 +7,7 @@ import { AllowPasswordChange, Public, Roles } from '../common/roles.decorator';
 import { AuthService } from './auth.service';
 import { ChangePasswordDto, ChangePasswordResponseDto } from './dto/change-password.dto';
 import { LoginDto, LoginResponseDto } from './dto/login.dto';
-import { CurrentOperatorDto, LogoutResponseDto } from './dto/session.dto';
+import { CurrentOperatorDto, LogoutResponseDto, SignInStatusDto } from './dto/session.dto';
 import { clearSessionCookies, setSessionCookies } from './session-cookies';
 
 @ApiTags('auth')
@@ -37,6 +37,18 @@ export class AuthController {
     const { response, session } = await this.auth.login(dto, req.ip ?? 'unknown');
     setSessionCookies(req, res, session);
     return response;
+  }
+
+  @Get('sign-in-status')
+  @Public()
+  @ApiOperation({
+    summary: 'Sign-in page status',
+    description:
+      'What the sign-in page may show before anyone signs in: whether the first-start `admin` has still never signed in (then the page says where its bootstrap password is). Holds no secret.',
+  })
+  @ApiOkResponse({ type: SignInStatusDto })
+  signInStatus(): Promise<SignInStatusDto> {
+    return this.auth.signInStatus();
   }
 
   @Post('password')

@@ -1,12 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { OperatorsService } from '@dss/accounts';
+import { BOOTSTRAP_OPERATOR, OperatorsService } from '@dss/accounts';
 import { type Clock, CLOCK, DomainError, ErrorCode } from '@dss/common';
 import { DSS_CONFIG, type DssConfig } from '@dss/config';
+import { OperatorEntity } from '@dss/persistence';
 import { RateLimiter } from '@dss/secure-channel';
+import { DataSource, IsNull } from 'typeorm';
 import { type OperatorContext } from '../common/operator-context';
 import { type ChangePasswordDto, type ChangePasswordResponseDto } from './dto/change-password.dto';
 import { type LoginDto, type LoginResponseDto } from './dto/login.dto';
-import { type CurrentOperatorDto, type LogoutResponseDto } from './dto/session.dto';
+import {
+  type CurrentOperatorDto,
+  type LogoutResponseDto,
+  type SignInStatusDto,
+} from './dto/session.dto';
 import { type IssuedSession, OperatorSessionsService } from './operator-sessions.service';
 
 /** A login's answer and the session behind it (the controller sets cookies from it). */
@@ -24,6 +30,7 @@ export class AuthService {
   constructor(
     private readonly operators: OperatorsService,
     private readonly sessions: OperatorSessionsService,
+    private readonly ds: DataSource,
     @Inject(CLOCK) clock: Clock,
     @Inject(DSS_CONFIG) config: DssConfig,
   ) {
@@ -91,5 +98,24 @@ export class AuthService {
       session: operator.sessionKind,
       expiresAt: operator.expiresAt.toISOString(),
     };
+  }
+
+  /**
+   * What the sign-in page may say before anyone signs in: whether the first-start `admin` still
+   * waits for its first sign-in with the bootstrap password (never signed in, and its password
+   * never reset — a reset password has an expiry, the bootstrap one has none). No secret: it only
+   * tells a fresh installation from one in use.
+   */
+  async signInStatus(): Promise<SignInStatusDto> {
+    const pending = await this.ds.getRepository(OperatorEntity).count({
+      where: {
+        username: BOOTSTRAP_OPERATOR,
+        lastLoginAt: IsNull(),
+        mustChangePassword: true,
+        tempPasswordExpiresAt: IsNull(),
+        disabledAt: IsNull(),
+      },
+    });
+    return { bootstrapAdminPending: pending > 0 };
   }
 }

@@ -6,7 +6,7 @@ import { AppContext } from './context';
 import { Layout } from './components/Layout';
 import { Loading } from './components/Feedback';
 import { Link } from './components/Link';
-import { returnPath, pageOf } from './lib/routes';
+import { returnPath, pageOf, userOfPath } from './lib/routes';
 import { AuditLog } from './pages/AuditLog';
 import { ChangePassword } from './pages/ChangePassword';
 import { Integrity } from './pages/Integrity';
@@ -14,6 +14,8 @@ import { KeyDeletions } from './pages/KeyDeletions';
 import { Keys } from './pages/Keys';
 import { Overview } from './pages/Overview';
 import { SignIn } from './pages/SignIn';
+import { Operators } from './pages/Operators';
+import { UserPage } from './pages/UserPage';
 import { Users } from './pages/Users';
 import { currentPathname, currentSearch, navigate, useLocationKey } from './router';
 import { loadSession, saveSession, type SessionInfo } from './session';
@@ -37,12 +39,19 @@ function signInPath(next: string): string {
 
 export function App() {
   const [state, setState] = useState<State>({ kind: 'checking' });
+  /**
+   * The password just typed on the sign-in form, while the server wants it changed: the forced
+   * change form uses it as the current password instead of asking again. Held in memory only
+   * (never stored), and dropped once the change is done or the operator signs out.
+   */
+  const [signInPassword, setSignInPassword] = useState<string>();
   const stateRef = useRef(state);
   stateRef.current = state;
   useLocationKey(); // re-render on navigation
 
   const signOutLocally = useCallback((notice?: string) => {
     saveSession(null);
+    setSignInPassword(undefined);
     setState({ kind: 'signed-out', notice });
   }, []);
 
@@ -88,7 +97,8 @@ export function App() {
     );
   }, [api, signOutLocally]);
 
-  const onSignedIn = (login: LoginResponse): void => {
+  const onSignedIn = (login: LoginResponse, password?: string): void => {
+    setSignInPassword(login.mustChangePassword ? password : undefined);
     const session = {
       username: login.username,
       role: login.role,
@@ -107,6 +117,7 @@ export function App() {
 
   /** After a password change the server has ended every session: sign in again with it. */
   const afterPasswordChange = async (username: string, newPassword: string): Promise<void> => {
+    setSignInPassword(undefined);
     try {
       onSignedIn(await api.login(username, newPassword));
       navigate('/', { replace: true });
@@ -155,6 +166,7 @@ export function App() {
           api={api}
           username={session.username}
           forced
+          currentPassword={signInPassword}
           onChanged={(next) => afterPasswordChange(session.username, next)}
           onCancel={signOut}
         />
@@ -172,6 +184,8 @@ export function App() {
         {page === 'audit' && <AuditLog search={search} />}
         {page === 'key-deletions' && <KeyDeletions search={search} />}
         {page === 'integrity' && <Integrity />}
+        {page === 'operators' && <Operators />}
+        {page === 'user' && <UserPage username={userOfPath(currentPathname()) ?? ''} />}
         {page === 'change-password' && (
           <ChangePassword
             api={api}

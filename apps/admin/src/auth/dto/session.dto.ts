@@ -24,3 +24,13 @@ export class CurrentOperatorDto {
   })
   expiresAt!: string;
 }
+
+export class SignInStatusDto {
+  @ApiProperty({
+    type: Boolean,
+    example: true,
+    description:
+      'True while the first-start `admin` has never signed in with its bootstrap password (the sign-in page then says where that password is)',
+  })
+  bootstrapAdminPending!: boolean;
+}

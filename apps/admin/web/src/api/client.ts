@@ -19,6 +19,11 @@ import {
   type KeyPair,
   type KeyQuery,
   type LoginResponse,
+  type Operator,
+  type OperatorChange,
+  type OperatorCredential,
+  type Role,
+  type SignInStatus,
   type OverviewStats,
   type Page,
   type TemporaryPassword,
@@ -122,6 +127,35 @@ export class AdminApi {
   /** The operator of the current session (403 `password_change_required` until they change it). */
   me(): Promise<CurrentOperator> {
     return this.request('GET', '/api/auth/me');
+  }
+
+  /** Public: what the sign-in page may show (whether the bootstrap admin is still unused). */
+  signInStatus(): Promise<SignInStatus> {
+    return this.request('GET', '/api/auth/sign-in-status');
+  }
+
+  listOperators(query: { offset?: number; limit?: number } = {}): Promise<Page<Operator>> {
+    return this.request('GET', `/api/operators${buildQuery({ ...query })}`);
+  }
+
+  createOperator(username: string, role: Role): Promise<OperatorCredential> {
+    return this.request('POST', '/api/operators', { username, role });
+  }
+
+  resetOperatorPassword(username: string): Promise<OperatorCredential> {
+    return this.request('POST', `/api/operators/${segment(username)}/reset-password`);
+  }
+
+  disableOperator(username: string): Promise<OperatorChange> {
+    return this.request('POST', `/api/operators/${segment(username)}/disable`);
+  }
+
+  enableOperator(username: string): Promise<OperatorChange> {
+    return this.request('POST', `/api/operators/${segment(username)}/enable`);
+  }
+
+  unlockOperator(username: string): Promise<OperatorChange> {
+    return this.request('POST', `/api/operators/${segment(username)}/unlock`);
   }
 
   overview(): Promise<OverviewStats> {

@@ -51,6 +51,21 @@ describe('the dashboard against docs/admin-openapi.json', () => {
     ['post', '/api/auth/password', []],
     ['post', '/api/auth/logout', []],
     ['get', '/api/auth/me', ['username', 'role']],
+    ['get', '/api/auth/sign-in-status', ['bootstrapAdminPending']],
+    ['get', '/api/operators', ['items', 'total', 'offset', 'limit']],
+    [
+      'post',
+      '/api/operators',
+      ['username', 'role', 'temporaryPassword', 'temporaryPasswordExpiresAt'],
+    ],
+    [
+      'post',
+      '/api/operators/{username}/reset-password',
+      ['username', 'temporaryPassword', 'temporaryPasswordExpiresAt'],
+    ],
+    ['post', '/api/operators/{username}/disable', ['changed', 'operator']],
+    ['post', '/api/operators/{username}/enable', ['changed', 'operator']],
+    ['post', '/api/operators/{username}/unlock', ['changed', 'operator']],
     [
       'get',
       '/api/stats/overview',
@@ -118,6 +133,15 @@ describe('the dashboard against docs/admin-openapi.json', () => {
       ],
     ],
     ['UnrecordedDeletionDto', ['username', 'keyId']],
+    [
+      'OperatorDto',
+      ['username', 'role', 'status', 'disabled', 'lockedUntil', 'createdAt', 'lastLoginAt'],
+    ],
+    ['KeyCertificateDto', ['serial', 'notBefore', 'notAfter', 'revokedAt']],
+    [
+      'UserDetailDto',
+      ['username', 'status', 'failedLogins', 'activeKey', 'updatedAt', 'mustChangePassword'],
+    ],
     ['UsersByStatusDto', ['active', 'must_change_password', 'locked', 'disabled']],
     ['DayCountDto', ['day', 'count']],
   ])('%s has every field the tables show', (schema, used) => {

@@ -42,6 +42,41 @@ export interface CurrentOperator {
   expiresAt: string;
 }
 
+/** `GET /api/auth/sign-in-status` (public). */
+export interface SignInStatus {
+  /** The first-start `admin` has never signed in: the sign-in page says where its password is. */
+  bootstrapAdminPending: boolean;
+}
+
+/** An operator of the admin app. `status` has the users' precedence: disabled, locked, …. */
+export interface Operator {
+  username: string;
+  role: Role;
+  status: UserStatus;
+  mustChangePassword: boolean;
+  failedLogins: number;
+  lockedUntil: string | null;
+  disabled: boolean;
+  createdAt: string;
+  updatedAt: string;
+  lastLoginAt: string | null;
+}
+
+/** A new operator's (or a reset) one-time password, in this answer only. */
+export interface OperatorCredential {
+  username: string;
+  role: Role;
+  temporaryPassword: string;
+  temporaryPasswordExpiresAt: string;
+}
+
+/** Answer of disable, enable and unlock of an operator. */
+export interface OperatorChange {
+  changed: boolean;
+  revokedSessions: number;
+  operator: Operator;
+}
+
 export interface User {
   username: string;
   status: UserStatus;

@@ -62,7 +62,7 @@ export function BarChart({ points, title }: { points: DayCount[]; title: string 
         {chart.bars.map((bar, i) => (
           <g key={bar.day}>
             <rect className="chart-bar" x={bar.x} y={bar.y} width={bar.width} height={bar.height}>
-              <title>{`${shortDay(bar.day)}: ${formatCount(bar.count)}`}</title>
+              <title>{`${bar.day}: ${formatCount(bar.count)}`}</title>
             </rect>
             {(points.length - 1 - i) % every === 0 && (
               <text

@@ -33,8 +33,8 @@ export function TemporaryPassword({
       <p className="secret-warning">
         <strong>This password is shown only once.</strong> Copy it now and give it to{' '}
         {issued.username} over a trusted channel; it will not be shown again. It expires on{' '}
-        {formatDateTime(issued.temporaryPasswordExpiresAt)}, and the user must choose a new password
-        at first login.
+        {formatDateTime(issued.temporaryPasswordExpiresAt)}, and {issued.username} must choose a new
+        password at first sign-in.
       </p>
       <div className="secret-row">
         <code id="temporary-password" className="secret" aria-label="Temporary password">

@@ -94,6 +94,12 @@ describe('filters in the URL', () => {
     expect(
       auditFilterProblem({ user: '', operator: '', from: '2026-05-02', to: '2026-05-01' }),
     ).toBe('The end date is before the start date.');
+    expect(auditFilterProblem({ user: '', operator: '', from: '05/01/2026', to: '' })).toMatch(
+      /^The start date "05\/01\/2026" is not a day: write it as YYYY-MM-DD/,
+    );
+    expect(auditFilterProblem({ user: '', operator: '', from: '', to: '2026-02-30' })).toMatch(
+      /^The end date "2026-02-30" is not a day/,
+    );
     expect(
       auditFilterProblem({ user: 'a', operator: '', from: '2026-05-01', to: '2026-05-01' }),
     ).toBeUndefined();

@@ -103,6 +103,10 @@ export function auditFilterProblem(
 ): string | undefined {
   if (filters.user && filters.operator)
     return 'Fill in either User or Operator: an event has a single actor.';
+  if (filters.from && startOfDay(filters.from) === undefined)
+    return `The start date "${filters.from}" is not a day: write it as YYYY-MM-DD, e.g. 2026-05-04.`;
+  if (filters.to && startOfDay(filters.to) === undefined)
+    return `The end date "${filters.to}" is not a day: write it as YYYY-MM-DD, e.g. 2026-05-04.`;
   const start = startOfDay(filters.from);
   const end = startOfDay(filters.to);
   if (start !== undefined && end !== undefined && end < start)

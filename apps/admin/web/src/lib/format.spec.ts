@@ -19,8 +19,8 @@ describe('format', () => {
   });
 
   it('labels chart days', () => {
-    expect(shortDay('2026-05-04')).toBe('4 May');
-    expect(shortDay('2026-12-31')).toBe('31 Dec');
+    expect(shortDay('2026-05-04')).toBe('05-04');
+    expect(shortDay('2026-12-31')).toBe('12-31');
     expect(shortDay('today')).toBe('today');
   });
 

@@ -19,12 +19,13 @@ export function formatDay(date: Date): string {
   return `${date.getUTCFullYear()}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}`;
 }
 
-/** `4 May` from `2026-05-04` (chart labels); the input if it is not a day. */
+/**
+ * `05-04` from `2026-05-04`: the ISO day without its year, for chart labels where the full day
+ * does not fit (the chart says which days it covers); the input if it is not a day.
+ */
 export function shortDay(day: string): string {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
-  if (!match) return day;
-  const months = 'Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec'.split(' ');
-  return `${Number(match[3])} ${months[Number(match[2]) - 1] ?? match[2]}`;
+  const match = /^\d{4}-(\d{2})-(\d{2})$/.exec(day);
+  return match ? `${match[1]}-${match[2]}` : day;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { canWrite, NAV, pageOf, returnPath, titleOf } from './routes';
+import { canWrite, NAV, pageOf, returnPath, titleOf, userOfPath, userPath } from './routes';
 
 describe('routes', () => {
   it('maps paths to pages, ignoring a trailing slash', () => {
@@ -8,6 +8,11 @@ describe('routes', () => {
     expect(pageOf('/audit/integrity')).toBe('integrity');
     expect(pageOf('/sign-in')).toBe('sign-in');
     expect(pageOf('/nope')).toBe('not-found');
+    expect(pageOf('/operators')).toBe('operators');
+    expect(pageOf('/users/carol')).toBe('user');
+    expect(pageOf('/users/carol/')).toBe('user');
+    expect(pageOf('/users/carol/keys')).toBe('not-found');
+    expect(pageOf('/users/%E0%A4%A')).toBe('not-found');
     expect(NAV.map((n) => titleOf(n.id))).toEqual(NAV.map((n) => n.label));
   });
 
@@ -19,6 +24,13 @@ describe('routes', () => {
     expect(returnPath('/sign-in?next=/keys')).toBe('/');
     expect(returnPath('/change-password')).toBe('/');
     expect(returnPath('/api/users')).toBe('/');
+  });
+
+  it('links each user to their page and reads the name back', () => {
+    expect(userPath('carol.d')).toBe('/users/carol.d');
+    expect(userOfPath(userPath('a b/c'))).toBe('a b/c');
+    expect(userOfPath('/users')).toBeUndefined();
+    expect(userOfPath('/keys/carol')).toBeUndefined();
   });
 
   it('lets only admins write', () => {

@@ -8,6 +8,8 @@ export type PageId =
   | 'audit'
   | 'key-deletions'
   | 'integrity'
+  | 'operators'
+  | 'user'
   | 'sign-in'
   | 'change-password'
   | 'not-found';
@@ -26,7 +28,29 @@ export const NAV: readonly NavItem[] = [
   { id: 'audit', path: '/audit', label: 'Audit log' },
   { id: 'key-deletions', path: '/audit/key-deletions', label: 'Key deletions' },
   { id: 'integrity', path: '/audit/integrity', label: 'Integrity' },
+  { id: 'operators', path: '/operators', label: 'Operators' },
 ];
+
+/** `/users/<name>`: one user's page. Names are `a-z 0-9 . _ -` (encoded anyway). */
+const USER_PATH = /^\/users\/([^/]+)$/;
+
+/** The path of a user's page. */
+export function userPath(username: string): string {
+  return `/users/${encodeURIComponent(username)}`;
+}
+
+/** The username of a user's page path, else undefined. */
+export function userOfPath(pathname: string): string | undefined {
+  const path = pathname.length > 1 ? pathname.replace(/\/+$/, '') : pathname;
+  const match = USER_PATH.exec(path);
+  if (!match) return undefined;
+  try {
+    const name = decodeURIComponent(match[1]);
+    return name === '' ? undefined : name;
+  } catch {
+    return undefined;
+  }
+}
 
 const PATHS: Readonly<Record<string, PageId>> = {
   ...Object.fromEntries(NAV.map((item) => [item.path, item.id])),
@@ -37,13 +61,15 @@ const PATHS: Readonly<Record<string, PageId>> = {
 /** The page of a path (a trailing slash is ignored). */
 export function pageOf(pathname: string): PageId {
   const path = pathname.length > 1 ? pathname.replace(/\/+$/, '') : pathname;
-  return PATHS[path] ?? 'not-found';
+  return PATHS[path] ?? (userOfPath(path) !== undefined ? 'user' : 'not-found');
 }
 
 export function titleOf(page: PageId): string {
   const item = NAV.find((n) => n.id === page);
   if (item) return item.label;
   switch (page) {
+    case 'user':
+      return 'User';
     case 'sign-in':
       return 'Sign in';
     case 'change-password':

@@ -2,7 +2,8 @@
  * Which changes an operator may make to a user, and how each is confirmed. The server checks
  * the role again; this only decides which controls exist (auditors get none).
  */
-import { type Role, type User, type UserKeyStatus } from '../api/types';
+import { type AdminApi } from '../api/client';
+import { type Role, type TemporaryPassword, type User, type UserKeyStatus } from '../api/types';
 import { canWrite } from './routes';
 
 export type UserAction = 'reset-password' | 'unlock' | 'disable' | 'enable' | 'allow-new-key';
@@ -91,5 +92,29 @@ export function keyStatusText(status: UserKeyStatus, blocked: boolean): string {
       return blocked ? 'None (new key blocked)' : 'None';
     case 'deleted':
       return blocked ? 'Deleted — new key needs approval' : 'Deleted';
+  }
+}
+
+/** Makes the change; a password reset resolves with the new temporary password. */
+export async function runUserAction(
+  api: AdminApi,
+  action: UserAction,
+  username: string,
+): Promise<TemporaryPassword | undefined> {
+  switch (action) {
+    case 'reset-password':
+      return api.resetPassword(username);
+    case 'disable':
+      await api.disableUser(username);
+      return undefined;
+    case 'enable':
+      await api.enableUser(username);
+      return undefined;
+    case 'unlock':
+      await api.unlockUser(username);
+      return undefined;
+    case 'allow-new-key':
+      await api.allowNewKey(username);
+      return undefined;
   }
 }

@@ -191,7 +191,17 @@ export function AuditLog({ search }: { search: string }) {
   );
 }
 
-function EventTable({ events, busy }: { events: AuditEvent[]; busy: boolean }) {
+/** Audit events, newest first; also on a user's page. */
+export function EventTable({
+  events,
+  busy,
+  empty = 'No events match these filters.',
+}: {
+  events: AuditEvent[];
+  busy: boolean;
+  /** Said in the table when there are no events. */
+  empty?: string;
+}) {
   return (
     <div className="table-wrap">
       <table className="table" aria-busy={busy}>
@@ -210,7 +220,7 @@ function EventTable({ events, busy }: { events: AuditEvent[]; busy: boolean }) {
           {events.length === 0 && (
             <tr>
               <td colSpan={6} className="empty">
-                No events match these filters.
+                {empty}
               </td>
             </tr>
           )}

@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { type AdminApi } from '../api/client';
-import { describeError } from '../api/errors';
+import { ApiError, describeError } from '../api/errors';
 import { ErrorMessage, Notice } from '../components/Feedback';
 import { useTitle } from '../hooks';
 import { newPasswordProblem } from '../lib/password';
@@ -13,18 +13,27 @@ export function ChangePassword({
   api,
   username,
   forced,
+  currentPassword,
   onChanged,
   onCancel,
 }: {
   api: AdminApi;
   username: string;
   forced: boolean;
+  /**
+   * The password the operator just signed in with (forced change only): not asked again. Absent
+   * after a reload, when the form asks for it.
+   */
+  currentPassword?: string;
   /** Called with the new password once the server took it (it has then ended every session). */
   onChanged: (newPassword: string) => Promise<void> | void;
   onCancel?: () => void;
 }) {
   useTitle('Change password');
-  const [current, setCurrent] = useState('');
+  const [current, setCurrent] = useState(currentPassword ?? '');
+  // Asked for again only if the server did not take the one carried from the sign-in form.
+  const [askCurrent, setAskCurrent] = useState(!currentPassword);
+  const carried = !askCurrent;
   const [next, setNext] = useState('');
   const [confirm, setConfirm] = useState('');
   const [error, setError] = useState<string>();
@@ -44,6 +53,10 @@ export function ChangePassword({
       setCurrent('');
       await onChanged(next);
     } catch (err) {
+      if (err instanceof ApiError && err.code === 'invalid_credentials') {
+        setAskCurrent(true);
+        setCurrent('');
+      }
       setError(describeError(err));
       setBusy(false);
     }
@@ -69,18 +82,20 @@ export function ChangePassword({
           readOnly
           hidden
         />
-        <div className="field">
-          <label htmlFor="current-password">Current password</label>
-          <input
-            id="current-password"
-            type="password"
-            autoComplete="current-password"
-            required
-            autoFocus
-            value={current}
-            onChange={(e) => setCurrent(e.target.value)}
-          />
-        </div>
+        {!carried && (
+          <div className="field">
+            <label htmlFor="current-password">Current password</label>
+            <input
+              id="current-password"
+              type="password"
+              autoComplete="current-password"
+              required
+              autoFocus
+              value={current}
+              onChange={(e) => setCurrent(e.target.value)}
+            />
+          </div>
+        )}
         <div className="field">
           <label htmlFor="new-password">New password</label>
           <input
@@ -90,6 +105,7 @@ export function ChangePassword({
             required
             minLength={12}
             maxLength={128}
+            autoFocus={carried}
             aria-describedby="new-password-hint"
             value={next}
             onChange={(e) => setNext(e.target.value)}

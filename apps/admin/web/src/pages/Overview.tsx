@@ -6,13 +6,15 @@ import { useLoad, useTitle } from '../hooks';
 import { fillDays } from '../lib/chart';
 import { formatCount, formatDay, userStatusLabel } from '../lib/format';
 import { USER_STATUSES } from '../api/types';
+import { canWrite } from '../lib/routes';
 
 export function Overview() {
   useTitle('Overview');
-  const { api } = useApp();
+  const { api, session } = useApp();
   const { data, error } = useLoad(() => api.overview(), 'overview');
   const days = data?.signaturesPerDay ?? [];
   const lastDay = days.length > 0 ? days[days.length - 1].day : formatDay(new Date());
+  const points = fillDays(days, lastDay, 14);
   const totalUsers = data
     ? USER_STATUSES.reduce((sum, status) => sum + data.usersByStatus[status], 0)
     : 0;
@@ -24,6 +26,21 @@ export function Overview() {
       {!data && !error && <Loading />}
       {data && (
         <>
+          {totalUsers === 0 && (
+            <div className="notice notice-info empty-start">
+              <p>
+                <strong>No users yet.</strong>{' '}
+                {canWrite(session.role)
+                  ? 'Register your first user: they get a temporary password to give them, then create their key pair and sign with the dss command line.'
+                  : 'An administrator registers them; their activity will show here.'}
+              </p>
+              {canWrite(session.role) && (
+                <Link to="/users" className="button button-primary">
+                  Register your first user
+                </Link>
+              )}
+            </div>
+          )}
           <section aria-labelledby="users-heading" className="section">
             <h2 id="users-heading">
               Users <span className="muted">({formatCount(totalUsers)})</span>
@@ -65,10 +82,16 @@ export function Overview() {
           <section aria-labelledby="chart-heading" className="section panel">
             <h2 id="chart-heading">Signatures per day</h2>
             <p className="muted">The last 14 days, in UTC.</p>
-            <BarChart
-              points={fillDays(days, lastDay, 14)}
-              title="Signatures per day, last 14 days"
-            />
+            {points.every((p) => p.count === 0) ? (
+              <p className="chart-empty">
+                No signatures in the last 14 days.{' '}
+                {totalUsers === 0
+                  ? 'They appear here once users are registered and sign documents.'
+                  : 'They appear here once users sign with their key pairs.'}
+              </p>
+            ) : (
+              <BarChart points={points} title="Signatures per day, last 14 days" />
+            )}
           </section>
         </>
       )}

@@ -1,4 +1,4 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { type AdminApi } from '../api/client';
 import { describeError } from '../api/errors';
 import { type LoginResponse } from '../api/types';
@@ -14,9 +14,22 @@ export function SignIn({
   api: AdminApi;
   /** Why the operator is here (e.g. the session expired), shown above the form. */
   notice?: string;
-  onSignedIn: (login: LoginResponse) => void;
+  /** With the password typed, for a password change the server may require right away. */
+  onSignedIn: (login: LoginResponse, password: string) => void;
 }) {
   useTitle('Sign in');
+  // The first-start hint only while the bootstrap admin has never signed in.
+  const [firstStart, setFirstStart] = useState(false);
+  useEffect(() => {
+    let current = true;
+    api.signInStatus().then(
+      (status) => current && setFirstStart(status.bootstrapAdminPending),
+      () => undefined,
+    );
+    return () => {
+      current = false;
+    };
+  }, [api]);
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string>();
@@ -29,7 +42,7 @@ export function SignIn({
     try {
       const login = await api.login(username.trim(), password);
       setPassword('');
-      onSignedIn(login);
+      onSignedIn(login, password);
     } catch (err) {
       setError(describeError(err));
       setBusy(false);
@@ -76,11 +89,13 @@ export function SignIn({
             {busy ? 'Signing in…' : 'Sign in'}
           </button>
         </form>
-        <p className="hint">
-          First sign-in: the user is <code>admin</code>, and the password is the one set in{' '}
-          <code>DSS_ADMIN_BOOTSTRAP_PASSWORD</code> or written to{' '}
-          <code>data/initial-admin-password</code> on the server.
-        </p>
+        {firstStart && (
+          <p className="hint">
+            First sign-in: the user is <code>admin</code>, and the password is the one set in{' '}
+            <code>DSS_ADMIN_BOOTSTRAP_PASSWORD</code> or written to{' '}
+            <code>data/initial-admin-password</code> on the server.
+          </p>
+        )}
       </div>
     </main>
   );

@@ -20,8 +20,14 @@ import {
 } from '../lib/filters';
 import { formatDateTime, userStatusLabel } from '../lib/format';
 import { offsetPageInfo, offsetPageLabel } from '../lib/paging';
-import { canWrite } from '../lib/routes';
-import { actionsFor, actionText, keyStatusText, type UserAction } from '../lib/user-actions';
+import { canWrite, userPath } from '../lib/routes';
+import {
+  actionsFor,
+  actionText,
+  keyStatusText,
+  runUserAction,
+  type UserAction,
+} from '../lib/user-actions';
 import { navigate } from '../router';
 
 export function Users({ search }: { search: string }) {
@@ -44,23 +50,8 @@ export function Users({ search }: { search: string }) {
     setActionError(undefined);
     setDone(undefined);
     try {
-      switch (action) {
-        case 'reset-password':
-          setIssued(await api.resetPassword(username));
-          break;
-        case 'disable':
-          await api.disableUser(username);
-          break;
-        case 'enable':
-          await api.enableUser(username);
-          break;
-        case 'unlock':
-          await api.unlockUser(username);
-          break;
-        case 'allow-new-key':
-          await api.allowNewKey(username);
-          break;
-      }
+      const password = await runUserAction(api, action, username);
+      if (password) setIssued(password);
       setDone(actionText(action, username).done);
     } catch (err) {
       setActionError(err);
@@ -79,6 +70,7 @@ export function Users({ search }: { search: string }) {
     });
   };
 
+  const filtered = filters.search !== '' || filters.status !== '';
   const data = page.data;
   const info = data ? offsetPageInfo(data.total, data.offset, data.limit, data.items.length) : null;
 
@@ -174,7 +166,22 @@ export function Users({ search }: { search: string }) {
                 {data.items.length === 0 && (
                   <tr>
                     <td colSpan={writer ? 5 : 4} className="empty">
-                      No users match these filters.
+                      {filtered ? (
+                        'No users match these filters.'
+                      ) : writer ? (
+                        <>
+                          No users yet —{' '}
+                          <button
+                            type="button"
+                            className="button button-small button-primary"
+                            onClick={() => document.getElementById('new-username')?.focus()}
+                          >
+                            register the first one
+                          </button>
+                        </>
+                      ) : (
+                        'No users yet. An administrator registers them.'
+                      )}
                     </td>
                   </tr>
                 )}
@@ -225,7 +232,7 @@ function UserRow({
   return (
     <tr>
       <th scope="row" data-label="Username">
-        {user.username}
+        <Link to={userPath(user.username)}>{user.username}</Link>
       </th>
       <td data-label="Status">
         <UserStatusBadge status={user.status} />
