@@ -14,6 +14,8 @@ export enum AuditAction {
   Logout = 'auth.logout',
   KeyCreated = 'key.created',
   KeyDeleted = 'key.deleted',
+  /** A rotation retired the user's key pair and made a new one (DESIGN.md §11). */
+  KeyRotated = 'key.rotated',
   SignatureIssued = 'signature.issued',
   CaCreated = 'pki.ca_created',
   CaCertificateImported = 'pki.ca_certificate_imported',

@@ -51,6 +51,10 @@ export interface DssConfig {
   readonly tempPasswordTtlHours: number;
   readonly maxDocumentBytes: number;
   readonly maxBodyBytes: number;
+  /** Digests one batch-signing request may carry (`DSS_MAX_BATCH`). */
+  readonly maxBatch: number;
+  /** Days after which a key's responses advise rotation (`rotateAdvised`); 0: never. */
+  readonly maxKeyAgeDays: number;
   readonly adminBootstrapPassword: string | undefined;
   /** Absolute lifetime of an admin app token or cookie session. */
   readonly adminTokenTtlSeconds: number;
@@ -484,6 +488,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       1024,
       1024 * 1024 * 1024,
     ),
+    maxBatch: r.int('DSS_MAX_BATCH', 100, 1, 1000),
+    maxKeyAgeDays: r.int('DSS_MAX_KEY_AGE_DAYS', 0, 0, 36500),
     adminBootstrapPassword: r.secret(
       'DSS_ADMIN_BOOTSTRAP_PASSWORD',
       (v) => v.length >= 12 && v.length <= 128,

@@ -10,6 +10,7 @@ import { UserEntity } from './user.entity';
  */
 @Entity({ name: 'key_pairs' })
 @Index('idx_key_pairs_user_id', ['userId'])
+@Index('idx_key_pairs_user_created', ['userId', 'createdAt'])
 @Index('uq_key_pairs_active_user_id', ['activeUserId'], { unique: true })
 export class KeyPairEntity {
   /** UUID assigned by the application (`crypto.randomUUID()`); it is part of the wrap AAD. */
@@ -51,7 +52,14 @@ export class KeyPairEntity {
   @Column({ name: 'deleted_at', type: 'datetime', precision: 3, nullable: true })
   deletedAt!: Date | null;
 
-  /** `userId` while active, NULL once deleted; UNIQUE (see the class comment). */
+  /**
+   * When a rotation retired the pair (DESIGN.md §11): it signs no more, its wrapped private key
+   * is destroyed, its public key and certificate stay served. NULL while active or if deleted.
+   */
+  @Column({ name: 'retired_at', type: 'datetime', precision: 3, nullable: true })
+  retiredAt!: Date | null;
+
+  /** `userId` while active, NULL once retired or deleted; UNIQUE (see the class comment). */
   @Column({ name: 'active_user_id', type: 'int', nullable: true })
   activeUserId!: number | null;
 }

@@ -13,6 +13,7 @@ export const AUDIT_ACTION_GROUPS: readonly ActionGroup[] = [
     actions: [
       { value: 'key.created', label: 'Key pair created' },
       { value: 'key.deleted', label: 'Key pair deleted' },
+      { value: 'key.rotated', label: 'Key pair rotated' },
       { value: 'signature.issued', label: 'Signature issued' },
     ],
   },
