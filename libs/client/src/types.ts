@@ -32,7 +32,7 @@ export type KeyAlgorithm = 'ecdsa-p256' | 'ecdsa-p384' | 'ed25519';
 export type SignatureAlgorithm = 'ecdsa-p256-sha256' | 'ecdsa-p384-sha384' | 'ed25519';
 
 /** Where a key pair is in its life: signing, replaced by a rotation, or deleted. */
-export type KeyStatus = 'active' | 'retired' | 'deleted';
+export type KeyStatus = 'active' | 'retired' | 'pending_deletion' | 'deleted';
 
 /** `POST /v1/keys` result (status 201). */
 export interface KeyInfo {
@@ -132,6 +132,11 @@ export interface SignatureResult {
 export interface DeleteResult {
   keyId: string;
   deleted: true;
+  /**
+   * With a deletion grace period on the server: the key no longer signs, and its material is
+   * destroyed at this time unless an administrator cancels. Absent: destroyed at once.
+   */
+  deletionDueAt?: string;
 }
 
 /** `GET /v1/server-key` result (unsealed, unauthenticated: for display only). */

@@ -166,6 +166,11 @@ export function registerKeys(program: Command, rt: Runtime, mode: Mode): void {
       { username: session.username, fingerprint: key.fingerprint, ...deleted },
       [
         `Deleted the key pair ${deleted.keyId} of ${session.username}.`,
+        ...(deleted.deletionDueAt !== undefined
+          ? [
+              `It no longer signs; it is destroyed at ${deleted.deletionDueAt} unless an administrator cancels (dss-admin keys cancel-deletion ${session.username}).`,
+            ]
+          : []),
         `A new key pair needs an administrator (dss-admin users allow-new-key ${session.username}).`,
       ],
     );

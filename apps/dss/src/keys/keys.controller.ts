@@ -50,7 +50,7 @@ export class KeysController {
   delete(
     @Body() _dto: EmptyDto,
     @CurrentSession() session: ChannelSession,
-  ): Promise<{ keyId: string; deleted: true }> {
+  ): Promise<{ keyId: string; deleted: true; deletionDueAt?: string }> {
     return this.keys.delete(callerOf(session));
   }
 }

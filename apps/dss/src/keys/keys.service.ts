@@ -16,11 +16,13 @@ import {
 import { type GetPublicKeyDto, type PublicKeyInfo } from './dto/get-public-key.dto';
 import { assertLoginStillValid, type Caller } from '../caller';
 import { ActiveKeyIndex } from './active-key-index';
+import { destroyKeyPair } from './key-destruction';
 import { rotateAdvisedFor } from './key-age';
 
 function statusOf(row: KeyPairEntity): KeyStatus {
   if (row.activeUserId !== null) return 'active';
-  return row.deleted ? 'deleted' : 'retired';
+  if (row.deleted) return 'deleted';
+  return row.deletionDueAt !== null ? 'pending_deletion' : 'retired';
 }
 
 /** A key's validity ends when a rotation retires it or DeleteKeys deletes it. */
@@ -32,6 +34,7 @@ function validToOf(row: KeyPairEntity): Date | null {
 @Injectable()
 export class KeysService {
   private readonly maxKeyAgeDays: number;
+  private readonly deletionGraceMs: number;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -44,6 +47,7 @@ export class KeysService {
     @Inject(DSS_CONFIG) config: DssConfig,
   ) {
     this.maxKeyAgeDays = config.maxKeyAgeDays;
+    this.deletionGraceMs = config.keyDeletionGraceMs;
   }
 
   private toKeyInfo(row: KeyPairEntity, certificate: string | null): KeyInfo {
@@ -244,9 +248,13 @@ export class KeysService {
    * time set, key creation blocked, audit event — one transaction. Only the active pair: retired
    * pairs hold no private key any more (rotation destroyed it) and keep their public key, so
    * their signatures stay verifiable.
+   *
+   * With `DSS_KEY_DELETION_GRACE` the pair is disabled at once instead (it leaves the active
+   * index, so the signing transaction refuses it on every instance) and its destruction is
+   * scheduled; `KeyDeletionSweeper` destroys it when due unless an administrator cancels.
    */
-  async delete(caller: Caller): Promise<{ keyId: string; deleted: true }> {
-    const keyId = await this.runner.run(async (m) => {
+  async delete(caller: Caller): Promise<{ keyId: string; deleted: true; deletionDueAt?: string }> {
+    const { keyId, dueAt } = await this.runner.run(async (m) => {
       assertLoginStillValid(
         await m.findOne(UserEntity, { where: { id: caller.userId }, lock: this.runner.rowLock() }),
         caller,
@@ -254,32 +262,41 @@ export class KeysService {
       const row = await this.lockActiveKey(m, caller.userId);
       if (!row) throw new DomainError(ErrorCode.NoKey, 'no active key pair');
       const now = new Date(this.clock.now());
-      await m.update(
-        KeyPairEntity,
-        { id: row.id },
-        {
-          publicKey: null,
-          privateKeyWrapped: null,
-          deleted: true,
-          deletedAt: now,
-          activeUserId: null,
-        },
-      );
       await m.update(UserEntity, { id: caller.userId }, { keyCreationBlocked: true });
-      // RFC 5280 §5: the certificate is revoked and a new CRL published in the same transaction.
-      await this.pki.revokeKey(m, row.id, { type: 'user', name: caller.username });
-      await this.audit.append(m, {
-        actorType: 'user',
-        actor: caller.username,
-        action: AuditAction.KeyDeleted,
-        subject: row.id,
-        details: { username: caller.username, keyId: row.id, fingerprint: row.fingerprint },
+      if (this.deletionGraceMs > 0) {
+        const due = new Date(now.getTime() + this.deletionGraceMs);
+        await m.update(
+          KeyPairEntity,
+          { id: row.id },
+          { activeUserId: null, deletedAt: now, deletionDueAt: due },
+        );
+        await this.audit.append(m, {
+          actorType: 'user',
+          actor: caller.username,
+          action: AuditAction.KeyDeletionScheduled,
+          subject: row.id,
+          details: {
+            username: caller.username,
+            keyId: row.id,
+            fingerprint: row.fingerprint,
+            dueAt: due.toISOString(),
+          },
+        });
+        return { keyId: row.id, dueAt: due };
+      }
+      await destroyKeyPair(m, this.pki, this.audit, row, now, {
+        type: 'user',
+        name: caller.username,
       });
-      return row.id;
+      return { keyId: row.id, dueAt: null };
     });
     this.keystore.forget(keyId);
     this.activeKeys.forget(caller.userId);
-    return { keyId, deleted: true };
+    return {
+      keyId,
+      deleted: true,
+      ...(dueAt !== null ? { deletionDueAt: dueAt.toISOString() } : {}),
+    };
   }
 
   /** Inserts a new active key row and issues its certificate (no key without one, DESIGN.md §10). */

@@ -11,6 +11,7 @@ import { UserEntity } from './user.entity';
 @Entity({ name: 'key_pairs' })
 @Index('idx_key_pairs_user_id', ['userId'])
 @Index('idx_key_pairs_user_created', ['userId', 'createdAt'])
+@Index('idx_key_pairs_deletion_due_at', ['deletionDueAt'])
 @Index('uq_key_pairs_active_user_id', ['activeUserId'], { unique: true })
 export class KeyPairEntity {
   /** UUID assigned by the application (`crypto.randomUUID()`); it is part of the wrap AAD. */
@@ -58,6 +59,14 @@ export class KeyPairEntity {
    */
   @Column({ name: 'retired_at', type: 'datetime', precision: 3, nullable: true })
   retiredAt!: Date | null;
+
+  /**
+   * Set while a deleted pair waits out `DSS_KEY_DELETION_GRACE`: it no longer signs
+   * (`activeUserId` is NULL, `deletedAt` holds the request time) and its material is destroyed
+   * at this time unless an administrator cancels. NULL otherwise.
+   */
+  @Column({ name: 'deletion_due_at', type: 'datetime', precision: 3, nullable: true })
+  deletionDueAt!: Date | null;
 
   /** `userId` while active, NULL once retired or deleted; UNIQUE (see the class comment). */
   @Column({ name: 'active_user_id', type: 'int', nullable: true })

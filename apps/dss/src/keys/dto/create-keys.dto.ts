@@ -21,7 +21,7 @@ export class RotateKeysDto {
 }
 
 /** Where a key pair is in its life (docs/SIGNATURES.md, "Key lifecycle"). */
-export type KeyStatus = 'active' | 'retired' | 'deleted';
+export type KeyStatus = 'active' | 'retired' | 'pending_deletion' | 'deleted';
 
 export interface KeyInfo {
   keyId: string;
