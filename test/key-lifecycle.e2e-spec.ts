@@ -174,6 +174,32 @@ describe('key lifecycle (e2e)', () => {
       expect(gone).toMatchObject({ status: 404, code: 'no_key' });
     });
 
+    it('keeps a second instance coherent: its cached key is refused after a rotation elsewhere, and it signs with the new key', async () => {
+      const other = await startDss({ database: server.database, clock });
+      try {
+        const here = await userClient(server, 'lena');
+        const first = await here.createKeys();
+        const there = new DssClient({
+          baseUrl: other.url,
+          serverPublicKey: other.identity.publicKeyPem,
+        });
+        await there.handshake();
+        await there.login('lena', PASSWORD);
+        // The other instance unwraps and caches the key…
+        expect((await there.sign({ document: Buffer.from('one') })).keyId).toBe(first.keyId);
+        // …the rotation happens here…
+        const rotated = await here.rotateKeys();
+        // …and the other instance's next signature is made with the new key, never the old one.
+        const next = await there.sign({ document: Buffer.from('two') });
+        expect(next.keyId).toBe(rotated.keyId);
+        expect(verify('sha256', Buffer.from('two'), rotated.publicKey, next.signature)).toBe(true);
+        const batch = await there.signBatch([randomBytes(32)]);
+        expect(batch.keyId).toBe(rotated.keyId);
+      } finally {
+        await other.close();
+      }
+    });
+
     it('answers rotate without an active key with no_key, and an unknown algorithm with invalid_request', async () => {
       const bob = await userClient(server, 'bob');
       expect(await thrown(bob.rotateKeys())).toMatchObject({ status: 404, code: 'no_key' });
@@ -317,12 +343,20 @@ describe('key lifecycle (e2e)', () => {
     });
   });
 
-  describe('maximum key age (DSS_MAX_KEY_AGE_DAYS)', () => {
+  // SignDoc is served by the hot route and by the Nest route: both must carry the new field.
+  describe.each([
+    ['the hot route', true],
+    ['the Nest route', false],
+  ])('maximum key age (DSS_MAX_KEY_AGE_DAYS), SignDoc through %s', (_via, hotRoutes) => {
     let aged: RunningDss;
     let agedClock: ManualClock;
     beforeAll(async () => {
       agedClock = new ManualClock(Date.now());
-      aged = await startDss({ clock: agedClock, env: { DSS_MAX_KEY_AGE_DAYS: '30' } });
+      aged = await startDss({
+        clock: agedClock,
+        hotRoutes,
+        env: { DSS_MAX_KEY_AGE_DAYS: '30' },
+      });
     });
     afterAll(async () => {
       await aged?.close();
