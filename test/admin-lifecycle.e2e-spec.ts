@@ -207,9 +207,11 @@ describe('admin app: the user lifecycle (e2e)', () => {
       'certificate',
       'createdAt',
       'deletedAt',
+      'deletionDueAt',
       'fingerprint',
       'kekId',
       'keyId',
+      'retiredAt',
       'status',
       'username',
     ]);

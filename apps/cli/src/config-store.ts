@@ -106,8 +106,9 @@ export function normalizeServerUrl(value: string): string {
 /**
  * Reads a PEM public key (a P-256 SPKI, as `dss_public.pem` or a user's key).
  * @param what - how the key was named, for the error message.
+ * @param anyUserKey - also accept the other user key algorithms: P-384 and Ed25519.
  */
-export function readPublicKeyFile(path: string, what: string): string {
+export function readPublicKeyFile(path: string, what: string, anyUserKey = false): string {
   let pem: string;
   try {
     pem = readFileSync(path, 'utf8');
@@ -121,8 +122,13 @@ export function readPublicKeyFile(path: string, what: string): string {
   } catch {
     throw usageError(`${what}: ${path} is not a PEM public key`);
   }
-  if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
-    throw usageError(`${what}: ${path} is not an ECDSA P-256 public key`);
+  const curve = key.asymmetricKeyType === 'ec' ? key.asymmetricKeyDetails?.namedCurve : undefined;
+  // A user's key may also be P-384 or Ed25519 (the key lifecycle); the server's is P-256.
+  const userKey = curve === 'secp384r1' || key.asymmetricKeyType === 'ed25519' ? anyUserKey : false;
+  if (curve !== 'prime256v1' && !userKey) {
+    throw usageError(
+      `${what}: ${path} is not an ${anyUserKey ? 'ECDSA P-256, P-384 or Ed25519' : 'ECDSA P-256'} public key`,
+    );
   }
   return pem;
 }

@@ -58,7 +58,7 @@ export async function completeReceipt(
 export async function writeReceipt(
   signatureFile: string,
   server: string,
-  result: SignatureResult,
+  result: Pick<SignatureResult, 'keyId' | 'digest' | 'receipt'>,
   configFile: string,
   timeoutMs: number,
 ): Promise<{ file: string; complete: boolean } | null> {

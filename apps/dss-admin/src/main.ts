@@ -16,6 +16,7 @@ import { ConfigError, type DssConfig, loadConfig } from '@dss/config';
 import {
   checkMasterKey,
   inspectInstallation,
+  KeyDeletions,
   kekUsage,
   MasterKeyRing,
   recordKekCheck,
@@ -122,6 +123,9 @@ class Services {
   }
   get pki(): PkiService {
     return this.context.get(PkiService);
+  }
+  get keyDeletions(): KeyDeletions {
+    return this.context.get(KeyDeletions);
   }
   close(): Promise<void> {
     return this.context.close();
@@ -520,6 +524,43 @@ function buildProgram(): Command {
     );
 
   registerDoctor(program);
+
+  const keys = program
+    .command('keys')
+    .description("users' key pairs: deletions waiting out DSS_KEY_DELETION_GRACE");
+  keys
+    .command('pending-deletions')
+    .description('list key deletions that wait out the grace period, soonest first')
+    .addOption(json())
+    .action((opts: JsonFlag) =>
+      withServices(async (s) => {
+        const items = await s.keyDeletions.pending();
+        print(
+          opts,
+          { items },
+          items.length === 0
+            ? 'No key deletion is pending.'
+            : items
+                .map((d) => `${d.username}  ${d.keyId}  requested ${d.requestedAt}  due ${d.dueAt}`)
+                .join('\n'),
+        );
+      }),
+    );
+  keys
+    .command('cancel-deletion')
+    .description("cancel a user's pending key deletion: the key signs again at once")
+    .argument('<username>')
+    .addOption(json())
+    .action((username: string, opts: JsonFlag) =>
+      withServices(async (s) => {
+        const cancelled = await s.keyDeletions.cancel(username, ACTOR);
+        print(
+          opts,
+          { cancelled: true, ...cancelled },
+          `Cancelled the deletion of ${cancelled.username}'s key pair ${cancelled.keyId}; it signs again.`,
+        );
+      }),
+    );
 
   const audit = program.command('audit').description('the hash-chained audit trail');
   audit

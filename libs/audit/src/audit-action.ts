@@ -14,6 +14,12 @@ export enum AuditAction {
   Logout = 'auth.logout',
   KeyCreated = 'key.created',
   KeyDeleted = 'key.deleted',
+  /** A rotation retired the user's key pair and made a new one (DESIGN.md §11). */
+  KeyRotated = 'key.rotated',
+  /** DeleteKeys with a grace period: the key is disabled, its destruction scheduled. */
+  KeyDeletionScheduled = 'key.deletion_scheduled',
+  /** An administrator cancelled a scheduled deletion: the key signs again. */
+  KeyDeletionCancelled = 'key.deletion_cancelled',
   SignatureIssued = 'signature.issued',
   CaCreated = 'pki.ca_created',
   CaCertificateImported = 'pki.ca_certificate_imported',

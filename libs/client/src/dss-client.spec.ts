@@ -375,6 +375,17 @@ describe('DssClient: typed operations (§4, §5)', () => {
     await expect(client.sign({ document, digest } as never)).rejects.toThrow(TypeError);
   });
 
+  it('key lifecycle methods check their input before anything is sent', async () => {
+    const before = seen.length;
+    expect(() => client.getPublicKey(undefined, { keyId: 'k', at: new Date() })).toThrow(
+      'at most one of keyId and at',
+    );
+    expect(() => client.getPublicKey(undefined, { at: 'not a time' })).toThrow(TypeError);
+    await expect(client.signBatch([])).rejects.toThrow('at least one digest');
+    await expect(client.signBatch(['x' as unknown as Uint8Array])).rejects.toThrow(TypeError);
+    expect(seen.length).toBe(before);
+  });
+
   it('serverKey returns the advertised key', async () => {
     await expect(client.serverKey()).resolves.toEqual({
       publicKey: server.pem,

@@ -26,16 +26,20 @@ import {
   type WitnessStore,
 } from './log-witness';
 import type {
+  BatchSignatureResponseWire,
+  BatchSignatureResult,
   ChangePasswordResult,
   CmsSignatureResult,
   DeleteResult,
   HttpMethod,
   KeyAlgorithm,
   KeyInfo,
+  KeySelector,
   LoginResult,
   LogoutResult,
   OwnEventsPage,
   PublicKeyInfo,
+  RotateResult,
   ServerKeyInfo,
   SignatureEncoding,
   SignatureResponseWire,
@@ -375,15 +379,93 @@ export class DssClient {
 
   /**
    * `POST /v1/keys/public` (PROTOCOL.md §4): the caller's public key, or the
-   * named user's.
+   * named user's. With `select`, any key of the key history: by `keyId`, or the
+   * one active `at` a time (docs/SIGNATURES.md, "Key lifecycle").
    * @throws DssApiError `no_key`.
    */
-  getPublicKey(username?: string): Promise<PublicKeyInfo> {
-    return this.request<PublicKeyInfo>(
+  getPublicKey(username?: string, select: KeySelector = {}): Promise<PublicKeyInfo> {
+    if (select.keyId !== undefined && select.at !== undefined) {
+      throw new TypeError('DssClient.getPublicKey: give at most one of keyId and at');
+    }
+    const body: Record<string, string> = {};
+    if (username !== undefined) body.username = username;
+    if (select.keyId !== undefined) body.keyId = select.keyId;
+    if (select.at !== undefined) {
+      const at = select.at instanceof Date ? select.at : new Date(select.at);
+      if (Number.isNaN(at.getTime())) {
+        throw new TypeError('DssClient.getPublicKey: at is not a valid time');
+      }
+      body.at = at.toISOString();
+    }
+    return this.request<PublicKeyInfo>('POST', '/v1/keys/public', body);
+  }
+
+  /**
+   * `POST /v1/keys/rotate` (docs/SIGNATURES.md, "Key lifecycle"): retires the
+   * active key pair (it never signs again; its public key and certificate stay
+   * served) and makes a new one, of `algorithm` or of the retired key's.
+   * @throws DssApiError `no_key`, `invalid_request`.
+   */
+  rotateKeys(algorithm?: KeyAlgorithm): Promise<RotateResult> {
+    return this.request<RotateResult>(
       'POST',
-      '/v1/keys/public',
-      username === undefined ? {} : { username },
+      '/v1/keys/rotate',
+      algorithm === undefined ? {} : { algorithm },
     );
+  }
+
+  /**
+   * `POST /v1/signatures/batch` (docs/SIGNATURES.md, "Batch signing"): signs up to
+   * the server's batch limit (default 100) of digests in one request, all or none.
+   *
+   * @param digests - SHA-256 digests (SHA-384 for P-384 keys).
+   * @throws DssApiError `batch_too_large`, `digest_not_supported`, `no_key`, `invalid_request`.
+   */
+  async signBatch(
+    digests: Uint8Array[],
+    encoding?: SignatureEncoding,
+  ): Promise<BatchSignatureResult> {
+    if (!Array.isArray(digests) || digests.length === 0) {
+      throw new TypeError('DssClient.signBatch: give at least one digest');
+    }
+    if (!digests.every((d) => d instanceof Uint8Array)) {
+      throw new TypeError('DssClient.signBatch: digests must be Uint8Arrays');
+    }
+    const body: Record<string, unknown> = {
+      items: digests.map((d) => ({ digest: b64uEncode(d) })),
+    };
+    if (encoding !== undefined) body.encoding = encoding;
+    const raw = await this.request<BatchSignatureResponseWire>(
+      'POST',
+      '/v1/signatures/batch',
+      body,
+    );
+    if (!isObject(raw) || !Array.isArray(raw.items) || raw.items.length !== digests.length) {
+      throw new DssProtocolError('batch signature result: not one signature per digest');
+    }
+    try {
+      const items = raw.items.map((item, n) => {
+        const digest = b64uDecode(item.digest, `items[${n}].digest`);
+        if (!digest.equals(Buffer.from(digests[n]))) {
+          throw new Error(`items[${n}] signs another digest than the one sent`);
+        }
+        const receipt = receiptOf(item.receipt);
+        if (receipt === undefined) throw new Error(`items[${n}] has no receipt`);
+        return { digest, signature: b64uDecode(item.signature, `items[${n}].signature`), receipt };
+      });
+      return {
+        keyId: raw.keyId,
+        algorithm: raw.algorithm,
+        encoding: raw.encoding,
+        items,
+        ...(raw.rotateAdvised === true ? { rotateAdvised: true as const } : {}),
+        raw,
+      };
+    } catch (err) {
+      throw new DssProtocolError(`batch signature result: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
   }
 
   /**
@@ -420,8 +502,9 @@ export class DssClient {
         keyId: raw.keyId,
         algorithm: raw.algorithm,
         encoding: raw.encoding,
-        digest: b64uDecode(raw.digest, 'digest', 32),
+        digest: b64uDecode(raw.digest, 'digest', raw.algorithm === 'ecdsa-p384-sha384' ? 48 : 32),
         signature: b64uDecode(raw.signature, 'signature'),
+        ...(raw.rotateAdvised === true ? { rotateAdvised: true as const } : {}),
         raw,
         receipt: receiptOf(raw.receipt),
       };

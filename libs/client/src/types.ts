@@ -22,8 +22,17 @@ export interface LogoutResult {
   loggedOut: true;
 }
 
-/** Key algorithms of `POST /v1/keys`. */
-export type KeyAlgorithm = 'ecdsa-p256';
+/**
+ * Key algorithms of `POST /v1/keys` and `POST /v1/keys/rotate`: `ecdsa-p256` (the default),
+ * `ecdsa-p384` (ECDSA with SHA-384), `ed25519` (documents only, no digest mode).
+ */
+export type KeyAlgorithm = 'ecdsa-p256' | 'ecdsa-p384' | 'ed25519';
+
+/** Signature algorithms a SignDoc response names, one per {@link KeyAlgorithm}. */
+export type SignatureAlgorithm = 'ecdsa-p256-sha256' | 'ecdsa-p384-sha384' | 'ed25519';
+
+/** Where a key pair is in its life: signing, replaced by a rotation, or deleted. */
+export type KeyStatus = 'active' | 'retired' | 'pending_deletion' | 'deleted';
 
 /** `POST /v1/keys` result (status 201). */
 export interface KeyInfo {
@@ -37,6 +46,25 @@ export interface KeyInfo {
   createdAt: string;
   /** The key's X.509 certificate from the DSS CA, PEM (servers with a CA). */
   certificate?: string;
+  /** Key lifecycle (servers with key history): signs from `validFrom`… */
+  validFrom?: string;
+  /** …until `validTo` (its retirement or deletion); null while active. */
+  validTo?: string | null;
+  status?: KeyStatus;
+  /** True when the key is older than the server's maximum key age: rotate it. */
+  rotateAdvised?: true;
+}
+
+/** `POST /v1/keys/rotate` result (status 201): the new key, and the one it retired. */
+export interface RotateResult extends KeyInfo {
+  retiredKeyId: string;
+}
+
+/** Which key GetPublicKey returns: one by id, or the one active at a time. At most one. */
+export interface KeySelector {
+  keyId?: string;
+  /** A time (Date or ISO 8601): the key that was active then. */
+  at?: Date | string;
 }
 
 /** `POST /v1/keys/public` result. */
@@ -56,13 +84,17 @@ export type SignInput =
 
 /** `POST /v1/signatures` result, as sent by the server. */
 export interface SignatureResponseWire {
+  /** The key that made the signature. */
   keyId: string;
-  algorithm: 'ecdsa-p256-sha256';
-  /** b64u SHA-256 of the document. */
+  algorithm: SignatureAlgorithm;
+  /** b64u SHA-256 of the document (SHA-384 for `ecdsa-p384-sha384`). */
   digest: string;
   /** b64u signature. */
   signature: string;
-  encoding: SignatureEncoding;
+  /** `raw` for Ed25519: the 64-byte RFC 8032 signature. */
+  encoding: SignatureEncoding | 'raw';
+  /** True when the key is older than the server's maximum key age. */
+  rotateAdvised?: true;
   /** `cms` or `pades` when asked for; `signature` is then a DER CMS ContentInfo. */
   format?: 'raw' | 'cms' | 'pades';
   /** Where the signature's audit event sits in the verifiable log (docs/AUDIT-LOG.md §4). */
@@ -82,10 +114,12 @@ export interface CmsSignatureResult {
 /** `POST /v1/signatures` result, with the binary fields decoded. */
 export interface SignatureResult {
   keyId: string;
-  algorithm: 'ecdsa-p256-sha256';
-  encoding: SignatureEncoding;
-  /** SHA-256 of the document, 32 bytes. */
+  algorithm: SignatureAlgorithm;
+  encoding: SignatureEncoding | 'raw';
+  /** SHA-256 of the document, 32 bytes (SHA-384, 48 bytes, for P-384 keys). */
   digest: Buffer;
+  /** True when the key is older than the server's maximum key age. */
+  rotateAdvised?: true;
   /** The signature, DER or P1363 as `encoding` says. */
   signature: Buffer;
   /** The fields as received (base64url strings). */
@@ -98,6 +132,11 @@ export interface SignatureResult {
 export interface DeleteResult {
   keyId: string;
   deleted: true;
+  /**
+   * With a deletion grace period on the server: the key no longer signs, and its material is
+   * destroyed at this time unless an administrator cancels. Absent: destroyed at once.
+   */
+  deletionDueAt?: string;
 }
 
 /** `GET /v1/server-key` result (unsealed, unauthenticated: for display only). */
@@ -126,4 +165,30 @@ export interface OwnEvent {
 export interface OwnEventsPage {
   events: OwnEvent[];
   next: number | null;
+}
+
+/** `POST /v1/signatures/batch` result, as sent by the server. */
+export interface BatchSignatureResponseWire {
+  keyId: string;
+  algorithm: SignatureAlgorithm;
+  encoding: SignatureEncoding | 'raw';
+  items: { digest: string; signature: string; receipt: { logIndex: number; leaf: string } }[];
+  rotateAdvised?: true;
+}
+
+/** One signature of a batch, decoded, in the order of the digests given. */
+export interface BatchSignatureItem {
+  digest: Buffer;
+  signature: Buffer;
+  receipt: { logIndex: number; leaf: Buffer };
+}
+
+/** `POST /v1/signatures/batch` result, with the binary fields decoded. */
+export interface BatchSignatureResult {
+  keyId: string;
+  algorithm: SignatureAlgorithm;
+  encoding: SignatureEncoding | 'raw';
+  items: BatchSignatureItem[];
+  rotateAdvised?: true;
+  raw: BatchSignatureResponseWire;
 }

@@ -14,6 +14,10 @@ export enum ErrorCode {
   KeyExists = 'key_exists',
   KeyDeleted = 'key_deleted',
   DocumentTooLarge = 'document_too_large',
+  /** Digest mode with a key whose algorithm signs only whole documents (Ed25519). */
+  DigestNotSupported = 'digest_not_supported',
+  /** A batch-signing request with more items than `DSS_MAX_BATCH`. */
+  BatchTooLarge = 'batch_too_large',
   Forbidden = 'forbidden',
   NotFound = 'not_found',
   Conflict = 'conflict',
@@ -58,6 +62,8 @@ const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.KeyExists]: 409,
   [ErrorCode.KeyDeleted]: 409,
   [ErrorCode.DocumentTooLarge]: 413,
+  [ErrorCode.DigestNotSupported]: 400,
+  [ErrorCode.BatchTooLarge]: 400,
   [ErrorCode.Forbidden]: 403,
   [ErrorCode.NotFound]: 404,
   [ErrorCode.Conflict]: 409,

@@ -111,6 +111,29 @@ describe('loadConfig (DESIGN.md §8)', () => {
     ).toBeDefined();
   });
 
+  it('reads the key lifecycle settings: batch size, key age, deletion grace period', () => {
+    const defaults = loadConfig({});
+    expect(defaults).toMatchObject({ maxBatch: 100, maxKeyAgeDays: 0, keyDeletionGraceMs: 0 });
+    const set = loadConfig({
+      DSS_MAX_BATCH: '250',
+      DSS_MAX_KEY_AGE_DAYS: '365',
+      DSS_KEY_DELETION_GRACE: '7d',
+    });
+    expect(set).toMatchObject({
+      maxBatch: 250,
+      maxKeyAgeDays: 365,
+      keyDeletionGraceMs: 604_800_000,
+    });
+    expect(loadConfig({ DSS_KEY_DELETION_GRACE: '90s' }).keyDeletionGraceMs).toBe(90_000);
+    expect(loadConfig({ DSS_KEY_DELETION_GRACE: '12h' }).keyDeletionGraceMs).toBe(43_200_000);
+    for (const bad of ['7', '-1d', '1w', '366d', 'soon']) {
+      expect(() => loadConfig({ DSS_KEY_DELETION_GRACE: bad })).toThrow(
+        /DSS_KEY_DELETION_GRACE: expected a duration/,
+      );
+    }
+    expect(() => loadConfig({ DSS_MAX_BATCH: '0' })).toThrow(/DSS_MAX_BATCH/);
+  });
+
   it('reads the bcrypt pool settings', () => {
     const c = loadConfig({ DSS_BCRYPT_THREADS: '3', DSS_BCRYPT_NICE: '0', DSS_BCRYPT_QUEUE: '1' });
     expect(c).toMatchObject({ bcryptThreads: 3, bcryptNice: 0, bcryptMaxQueue: 1 });

@@ -51,6 +51,12 @@ export interface DssConfig {
   readonly tempPasswordTtlHours: number;
   readonly maxDocumentBytes: number;
   readonly maxBodyBytes: number;
+  /** Digests one batch-signing request may carry (`DSS_MAX_BATCH`). */
+  readonly maxBatch: number;
+  /** Days after which a key's responses advise rotation (`rotateAdvised`); 0: never. */
+  readonly maxKeyAgeDays: number;
+  /** `DSS_KEY_DELETION_GRACE`: ms between DeleteKeys and the key's destruction; 0: at once. */
+  readonly keyDeletionGraceMs: number;
   readonly adminBootstrapPassword: string | undefined;
   /** Absolute lifetime of an admin app token or cookie session. */
   readonly adminTokenTtlSeconds: number;
@@ -401,6 +407,20 @@ function subjectPartOf(r: Reader, name: string, fallback: string | undefined): s
   return value;
 }
 
+const DURATION_UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** A duration such as `0`, `90s`, `30m`, `12h` or `7d` (at most 365 days), in milliseconds. */
+function durationOf(r: Reader, name: string): number {
+  const value = r.raw(name)?.trim();
+  if (value === undefined || value === '' || value === '0') return 0;
+  const m = /^(\d{1,6})([smhd])$/.exec(value);
+  const ms = m ? Number(m[1]) * DURATION_UNITS[m[2]] : NaN;
+  if (!Number.isSafeInteger(ms) || ms > 365 * 86_400_000) {
+    throw new ConfigError(name, 'a duration such as 0, 30m, 12h or 7d (at most 365d)', value);
+  }
+  return ms;
+}
+
 /** `DSS_LOG_ORIGIN`: a signed-note key name (no spaces, no `+`), default `<hostname>/dss-audit`. */
 function logOriginOf(r: Reader): string {
   const origin = r.string('DSS_LOG_ORIGIN', `${hostname()}/dss-audit`);
@@ -484,6 +504,9 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       1024,
       1024 * 1024 * 1024,
     ),
+    maxBatch: r.int('DSS_MAX_BATCH', 100, 1, 1000),
+    maxKeyAgeDays: r.int('DSS_MAX_KEY_AGE_DAYS', 0, 0, 36500),
+    keyDeletionGraceMs: durationOf(r, 'DSS_KEY_DELETION_GRACE'),
     adminBootstrapPassword: r.secret(
       'DSS_ADMIN_BOOTSTRAP_PASSWORD',
       (v) => v.length >= 12 && v.length <= 128,

@@ -12,3 +12,4 @@ export * from './server-identity';
 export * from './signing';
 export * from './signing-key-cache';
 export * from './custody';
+export * from './key-deletions';

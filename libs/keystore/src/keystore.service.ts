@@ -2,12 +2,18 @@ import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { unwrapPrivateKey, wrapPrivateKey } from './key-wrap';
 import { KEYSTORE_OPTIONS, type KeystoreOptions, MASTER_KEY_RING } from './keystore.tokens';
 import { type MasterKeyRing } from './master-key-ring';
-import { generateSigningKeyPair, SIGNING_KEY_ALGORITHM, SigningKey } from './signing';
+import {
+  generateSigningKeyPair,
+  isKeyAlgorithm,
+  type KeyAlgorithm,
+  SIGNING_KEY_ALGORITHM,
+  SigningKey,
+} from './signing';
 import { SigningKeyCache } from './signing-key-cache';
 
 /** What {@link KeystoreService.newKeyPair} returns: the columns of a new `key_pairs` row. */
 export interface NewKeyPair {
-  algorithm: typeof SIGNING_KEY_ALGORITHM;
+  algorithm: KeyAlgorithm;
   /** SPKI PEM. */
   publicKeyPem: string;
   /** Lowercase hex SHA-256 of the SPKI DER. */
@@ -23,6 +29,8 @@ export interface WrappedKeyRow {
   userId: number;
   kekId: string | null;
   privateKeyWrapped: Buffer | null;
+  /** `key_pairs.algorithm` (a {@link KeyAlgorithm}); absent means the original ECDSA P-256. */
+  algorithm?: string;
 }
 
 /** A wrapped key names a master key that this process does not hold. */
@@ -55,16 +63,21 @@ export class KeystoreService implements OnApplicationShutdown {
   }
 
   /**
-   * Generates an ECDSA P-256 key pair for row `keyId` of user `userId` and wraps its private
-   * key under the current master key (re-reading a ring file first if it was rotated).
+   * Generates a key pair of `algorithm` (default ECDSA P-256) for row `keyId` of user `userId`
+   * and wraps its private key under the current master key (re-reading a ring file first if it
+   * was rotated).
    */
-  newKeyPair(keyId: string, userId: number): NewKeyPair {
+  newKeyPair(
+    keyId: string,
+    userId: number,
+    algorithm: KeyAlgorithm = SIGNING_KEY_ALGORITHM,
+  ): NewKeyPair {
     this.ring.reloadIfChanged();
     const kek = this.ring.current();
-    const generated = generateSigningKeyPair();
+    const generated = generateSigningKeyPair(algorithm);
     try {
       return {
-        algorithm: SIGNING_KEY_ALGORITHM,
+        algorithm,
         publicKeyPem: generated.publicKeyPem,
         fingerprint: generated.fingerprint,
         privateKeyWrapped: wrapPrivateKey(kek, keyId, userId, generated.pkcs8Der),
@@ -101,7 +114,11 @@ export class KeystoreService implements OnApplicationShutdown {
     if (kek === undefined) throw new UnknownMasterKeyError(row.kekId);
     const der = unwrapPrivateKey(kek, row.id, row.userId, row.privateKeyWrapped);
     try {
-      const key = SigningKey.fromPkcs8(der);
+      const algorithm = row.algorithm ?? SIGNING_KEY_ALGORITHM;
+      if (!isKeyAlgorithm(algorithm)) {
+        throw new Error(`key pair ${row.id}: unknown algorithm ${algorithm}`);
+      }
+      const key = SigningKey.fromPkcs8(der, algorithm);
       this.cache.set(row.id, key);
       return key;
     } finally {

@@ -113,3 +113,69 @@ describe('PROTOCOL.md §4 signatures (ECDSA P-256, SHA-256)', () => {
     expect(() => k.signDigest(digest, 'der')).toThrow('destroyed');
   });
 });
+
+/** Runs openssl in a scratch directory holding `files`; true when it exits 0 with "Verified". */
+function openssl(args: string[], files: Record<string, Buffer | string>): boolean {
+  const dir = mkdtempSync(join(tmpdir(), 'dss-openssl-'));
+  try {
+    for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
+    const r = spawnSync('openssl', args, { cwd: dir, encoding: 'utf8' });
+    if (r.error) throw r.error;
+    if (r.status === 0) expect(`${r.stdout}${r.stderr}`).toContain('Verified');
+    return r.status === 0;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('DESIGN.md §11 algorithms: ECDSA P-384 with SHA-384, Ed25519', () => {
+  const document = Buffer.from('Minutes of the board meeting, signed with another curve.\n');
+
+  it('P-384: document and SHA-384 digest signatures verify with openssl dgst -sha384', () => {
+    const generated = generateSigningKeyPair('ecdsa-p384');
+    const key = SigningKey.fromPkcs8(generated.pkcs8Der, 'ecdsa-p384');
+    expect(key.publicKey.asymmetricKeyDetails?.namedCurve).toBe('secp384r1');
+    expect(key.digestBytes).toBe(48);
+    const digest = createHash('sha384').update(document).digest();
+    const args = ['dgst', '-sha384', '-verify', 'pub.pem', '-signature', 'sig.der', 'file'];
+    for (const sig of [key.signDocument(document, 'der'), key.signDigest(digest, 'der')]) {
+      expect(
+        openssl(args, { 'pub.pem': generated.publicKeyPem, 'sig.der': sig, file: document }),
+      ).toBe(true);
+      expect(
+        openssl(args, {
+          'pub.pem': generated.publicKeyPem,
+          'sig.der': sig,
+          file: Buffer.from('forged'),
+        }),
+      ).toBe(false);
+    }
+    const p1363 = key.signDigest(digest, 'p1363');
+    expect(p1363).toHaveLength(96);
+    expect(
+      verify('sha384', document, { key: key.publicKey, dsaEncoding: 'ieee-p1363' }, p1363),
+    ).toBe(true);
+    expect(() => key.signDigest(Buffer.alloc(32), 'der')).toThrow('exactly 48 bytes');
+  });
+
+  it('Ed25519: document signatures verify with openssl pkeyutl -rawin; no digest mode', () => {
+    const generated = generateSigningKeyPair('ed25519');
+    const key = SigningKey.fromPkcs8(generated.pkcs8Der, 'ed25519');
+    expect(key.publicKey.asymmetricKeyType).toBe('ed25519');
+    expect(key.digestBytes).toBeNull();
+    const sig = key.signDocument(document, 'der');
+    expect(sig).toHaveLength(64);
+    const args = ['pkeyutl', '-verify', '-pubin', '-inkey', 'pub.pem', '-rawin', '-in', 'file'];
+    const files = (file: Buffer) => ({ 'pub.pem': generated.publicKeyPem, sig, file });
+    expect(openssl([...args, '-sigfile', 'sig'], files(document))).toBe(true);
+    expect(openssl([...args, '-sigfile', 'sig'], files(Buffer.from('forged')))).toBe(false);
+    expect(() => key.signDigest(Buffer.alloc(32), 'der')).toThrow('no digest mode');
+  });
+
+  it('refuses a key of another algorithm than the row names', () => {
+    const p256 = generateSigningKeyPair().pkcs8Der;
+    expect(() => SigningKey.fromPkcs8(p256, 'ecdsa-p384')).toThrow('not an ecdsa-p384 key');
+    expect(() => SigningKey.fromPkcs8(p256, 'ed25519')).toThrow('not an ed25519 key');
+    expect(() => generateSigningKeyPair('rsa' as 'ed25519')).toThrow('unknown key algorithm');
+  });
+});

@@ -5,17 +5,46 @@ import {
   type KeyObject,
   sign,
 } from 'node:crypto';
-import { p256 } from '@noble/curves/nist';
+import { p256, p384 } from '@noble/curves/nist';
 import { publicKeyFingerprint } from './server-identity';
 
 /** Signature encodings of PROTOCOL.md §4: ASN.1 DER (the default) or IEEE P1363 `r || s`. */
 export type SignatureEncoding = 'der' | 'p1363';
 
-/** The algorithm stored in `key_pairs.algorithm`. */
+/** The default algorithm stored in `key_pairs.algorithm` (the original report's). */
 export const SIGNING_KEY_ALGORITHM = 'ecdsa-p256';
 
-const SCALAR_BYTES = 32;
-const DIGEST_BYTES = 32;
+/** Every algorithm a user key may have (`key_pairs.algorithm`, the `algorithm` request field). */
+export const KEY_ALGORITHMS = ['ecdsa-p256', 'ecdsa-p384', 'ed25519'] as const;
+export type KeyAlgorithm = (typeof KEY_ALGORITHMS)[number];
+
+/** True for a name in {@link KEY_ALGORITHMS}. */
+export function isKeyAlgorithm(value: unknown): value is KeyAlgorithm {
+  return (KEY_ALGORITHMS as readonly unknown[]).includes(value);
+}
+
+/**
+ * How a key of each algorithm signs: the signature algorithm named in SignDoc's response, the
+ * hash OpenSSL applies to a document (null: Ed25519 signs the message itself, RFC 8032 §5.1.6),
+ * the length of a digest-mode digest (null: no digest mode), the private scalar's length.
+ */
+export const ALGORITHM_PROFILES = {
+  'ecdsa-p256': { signature: 'ecdsa-p256-sha256', hash: 'sha256', digestBytes: 32, scalar: 32 },
+  'ecdsa-p384': { signature: 'ecdsa-p384-sha384', hash: 'sha384', digestBytes: 48, scalar: 48 },
+  ed25519: { signature: 'ed25519', hash: null, digestBytes: null, scalar: 32 },
+} as const satisfies Record<
+  KeyAlgorithm,
+  { signature: string; hash: string | null; digestBytes: number | null; scalar: number }
+>;
+
+/** The signature algorithm names of SignDoc's `algorithm` response field. */
+export type SignatureAlgorithm = (typeof ALGORITHM_PROFILES)[KeyAlgorithm]['signature'];
+
+const NAMED_CURVES: Record<KeyAlgorithm, string | null> = {
+  'ecdsa-p256': 'prime256v1',
+  'ecdsa-p384': 'secp384r1',
+  ed25519: null,
+};
 
 function assertEncoding(encoding: SignatureEncoding): void {
   if (encoding !== 'der' && encoding !== 'p1363') {
@@ -33,9 +62,15 @@ export interface GeneratedKeyPair {
   fingerprint: string;
 }
 
-/** Generates an employee's ECDSA P-256 key pair (DESIGN.md §4). */
-export function generateSigningKeyPair(): GeneratedKeyPair {
-  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+/** Generates an employee's key pair (DESIGN.md §4, §11): ECDSA P-256 unless told otherwise. */
+export function generateSigningKeyPair(
+  algorithm: KeyAlgorithm = SIGNING_KEY_ALGORITHM,
+): GeneratedKeyPair {
+  if (!isKeyAlgorithm(algorithm)) throw new TypeError('signing: unknown key algorithm');
+  const { privateKey, publicKey } =
+    algorithm === 'ed25519'
+      ? generateKeyPairSync('ed25519')
+      : generateKeyPairSync('ec', { namedCurve: algorithm === 'ecdsa-p384' ? 'P-384' : 'P-256' });
   return {
     pkcs8Der: privateKey.export({ type: 'pkcs8', format: 'der' }),
     publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }) as string,
@@ -44,34 +79,41 @@ export function generateSigningKeyPair(): GeneratedKeyPair {
 }
 
 /**
- * An unwrapped ECDSA P-256 signing key. Documents are signed natively (OpenSSL hashes them
- * with SHA-256); a client-supplied SHA-256 digest is signed with noble-curves without hashing
- * again, because Node's `crypto.sign` always hashes its input. Both produce signatures over
- * SHA-256(document) that `crypto.verify('sha256', document, publicKey, sig)` and
- * `openssl dgst -sha256 -verify` accept (PROTOCOL.md §4).
+ * An unwrapped signing key: ECDSA P-256 (the default), ECDSA P-384 or Ed25519. ECDSA documents
+ * are signed natively (OpenSSL hashes them with SHA-256, or SHA-384 for P-384); a
+ * client-supplied digest is signed with noble-curves without hashing again, because Node's
+ * `crypto.sign` always hashes its input. Both produce signatures over H(document) that
+ * `crypto.verify(hash, document, publicKey, sig)` and `openssl dgst -sha256|-sha384 -verify`
+ * accept (PROTOCOL.md §4). Ed25519 signs the document itself (RFC 8032 PureEdDSA): there is no
+ * digest mode and one encoding, the 64-byte `R || S`.
  */
 export class SigningKey {
   readonly #privateKey: KeyObject;
-  /** The 32-byte private scalar, for digest signing; wiped by {@link SigningKey.destroy}. */
+  /** The private scalar, for ECDSA digest signing; wiped by {@link SigningKey.destroy}. */
   readonly #d: Buffer;
   #destroyed = false;
 
   /** The public half, for verification and fingerprints. */
   readonly publicKey: KeyObject;
 
-  private constructor(privateKey: KeyObject, d: Buffer) {
+  private constructor(
+    privateKey: KeyObject,
+    d: Buffer,
+    readonly algorithm: KeyAlgorithm,
+  ) {
     this.#privateKey = privateKey;
     this.#d = d;
     this.publicKey = createPublicKey(privateKey);
   }
 
   /**
-   * Imports a PKCS#8 DER ECDSA P-256 private key. The caller keeps ownership of `der` (and
-   * should zero-fill it).
+   * Imports a PKCS#8 DER private key of `algorithm` (default ECDSA P-256). The caller keeps
+   * ownership of `der` (and should zero-fill it).
    *
-   * @throws TypeError when `der` is not a P-256 PKCS#8 private key.
+   * @throws TypeError when `der` is not a PKCS#8 private key of that algorithm.
    */
-  static fromPkcs8(der: Buffer): SigningKey {
+  static fromPkcs8(der: Buffer, algorithm: KeyAlgorithm = SIGNING_KEY_ALGORITHM): SigningKey {
+    if (!isKeyAlgorithm(algorithm)) throw new TypeError('signing key: unknown key algorithm');
     if (!Buffer.isBuffer(der) || der.length === 0) {
       throw new TypeError('signing key: expected a PKCS#8 DER Buffer');
     }
@@ -81,24 +123,49 @@ export class SigningKey {
     } catch {
       throw new TypeError('signing key: not a PKCS#8 DER private key');
     }
-    if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
-      throw new TypeError('signing key: not an ECDSA P-256 key');
+    const curve = NAMED_CURVES[algorithm];
+    const matches =
+      curve === null
+        ? key.asymmetricKeyType === 'ed25519'
+        : key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === curve;
+    if (!matches) {
+      throw new TypeError(
+        algorithm === SIGNING_KEY_ALGORITHM
+          ? 'signing key: not an ECDSA P-256 key'
+          : `signing key: not an ${algorithm} key`,
+      );
     }
     // The JWK `d` string cannot be wiped; the Buffer we keep can.
     const d = Buffer.from(key.export({ format: 'jwk' }).d ?? '', 'base64url');
-    if (d.length !== SCALAR_BYTES) throw new TypeError('signing key: bad private scalar');
-    return new SigningKey(key, d);
+    if (d.length !== ALGORITHM_PROFILES[algorithm].scalar) {
+      throw new TypeError('signing key: bad private scalar');
+    }
+    return new SigningKey(key, d, algorithm);
+  }
+
+  /** The length of a digest-mode digest for this key; null when it has no digest mode (Ed25519). */
+  get digestBytes(): number | null {
+    return ALGORITHM_PROFILES[this.algorithm].digestBytes;
   }
 
   private assertUsable(): void {
     if (this.#destroyed) throw new Error('signing key: destroyed');
   }
 
-  /** Signs SHA-256(`document`) natively; `der` (ASN.1) or `p1363` (64-byte `r || s`). */
+  /**
+   * Signs `document` natively: ECDSA over SHA-256 (P-256) or SHA-384 (P-384), `der` (ASN.1) or
+   * `p1363` (`r || s`); Ed25519 over the document itself, 64 bytes whatever the encoding.
+   */
   signDocument(document: Buffer, encoding: SignatureEncoding): Buffer {
     this.assertUsable();
     if (!(document instanceof Uint8Array)) throw new TypeError('signing: document must be bytes');
     assertEncoding(encoding);
+    if (this.algorithm !== SIGNING_KEY_ALGORITHM) {
+      return sign(ALGORITHM_PROFILES[this.algorithm].hash, document, {
+        key: this.#privateKey,
+        dsaEncoding: encoding === 'der' ? 'der' : 'ieee-p1363',
+      });
+    }
     return sign('sha256', document, {
       key: this.#privateKey,
       dsaEncoding: encoding === 'der' ? 'der' : 'ieee-p1363',
@@ -106,19 +173,23 @@ export class SigningKey {
   }
 
   /**
-   * Signs a SHA-256 digest computed by the client (PROTOCOL.md §4 digest mode): the same
-   * signature, up to the nonce, as {@link SigningKey.signDocument} over the document it
-   * hashes. Hedged nonces (RFC 6979 with extra randomness), low-S.
+   * Signs a digest computed by the client (PROTOCOL.md §4 digest mode): SHA-256 (32 bytes) for
+   * P-256, SHA-384 (48 bytes) for P-384 — the same signature, up to the nonce, as
+   * {@link SigningKey.signDocument} over the document it hashes. Hedged nonces (RFC 6979 with
+   * extra randomness), low-S.
    *
-   * @throws TypeError unless `digest` is exactly 32 bytes.
+   * @throws TypeError unless `digest` has the key's digest length; for Ed25519 keys, always.
    */
   signDigest(digest: Buffer, encoding: SignatureEncoding): Buffer {
     this.assertUsable();
-    if (!(digest instanceof Uint8Array) || digest.length !== DIGEST_BYTES) {
-      throw new TypeError(`signing: digest must be exactly ${DIGEST_BYTES} bytes`);
+    const length = ALGORITHM_PROFILES[this.algorithm].digestBytes;
+    if (length === null) throw new TypeError('signing: Ed25519 keys have no digest mode');
+    if (!(digest instanceof Uint8Array) || digest.length !== length) {
+      throw new TypeError(`signing: digest must be exactly ${length} bytes`);
     }
     assertEncoding(encoding);
-    const signature = p256.sign(digest, this.#d, { prehash: false, extraEntropy: true });
+    const curve = this.algorithm === 'ecdsa-p384' ? p384 : p256;
+    const signature = curve.sign(digest, this.#d, { prehash: false, extraEntropy: true });
     const bytes = signature.toBytes(encoding === 'der' ? 'der' : 'compact');
     return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }

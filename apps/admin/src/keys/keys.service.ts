@@ -7,6 +7,7 @@ import {
   type KeyCertificateDto,
   type KeyDto,
   type KeyPageDto,
+  type KeyPairStatus,
   type ListKeysQueryDto,
 } from './dto/key.dto';
 
@@ -21,22 +22,38 @@ function toCertificateDto(c: CertificateEntity | undefined): KeyCertificateDto |
   };
 }
 
+function statusOf(row: KeyPairEntity): KeyPairStatus {
+  if (row.deleted) return 'deleted';
+  if (row.activeUserId !== null) return 'active';
+  return row.deletionDueAt !== null ? 'pending_deletion' : 'retired';
+}
+
 function toDto(row: KeyPairEntity, certificate: CertificateEntity | undefined): KeyDto {
   return {
     username: row.user!.username,
     keyId: row.id,
     algorithm: row.algorithm,
     fingerprint: row.fingerprint,
-    status: row.deleted ? 'deleted' : 'active',
+    status: statusOf(row),
     createdAt: row.createdAt.toISOString(),
     deletedAt: isoOrNull(row.deletedAt),
+    retiredAt: isoOrNull(row.retiredAt),
+    deletionDueAt: isoOrNull(row.deletionDueAt),
     kekId: row.kekId,
     certificate: toCertificateDto(certificate),
   };
 }
 
+const STATUS_FILTERS: Record<KeyPairStatus, string> = {
+  active: 'k.active_user_id IS NOT NULL',
+  retired: 'k.deleted = 0 AND k.active_user_id IS NULL AND k.deletion_due_at IS NULL',
+  pending_deletion: 'k.deleted = 0 AND k.deletion_due_at IS NOT NULL',
+  deleted: 'k.deleted = 1',
+};
+
 /**
- * The key inventory: who has which key pair, since when, and which were deleted. Reads metadata
+ * The key inventory: who has which key pairs (the key history: active, retired, pending
+ * deletion, deleted), since when, and which were deleted. Reads metadata
  * only: the query never selects the wrapped private key (a `select: false` column) nor returns
  * the public key.
  */
@@ -52,8 +69,7 @@ export class KeyInventoryService {
       .innerJoinAndSelect('k.user', 'u');
     if (query.username !== undefined)
       qb.andWhere('u.username = :username', { username: normalizeUsername(query.username) });
-    if (query.status !== undefined)
-      qb.andWhere(query.status === 'deleted' ? 'k.deleted = 1' : 'k.deleted = 0');
+    if (query.status !== undefined) qb.andWhere(STATUS_FILTERS[query.status]);
     if (query.fingerprint !== undefined)
       qb.andWhere('k.fingerprint LIKE :fp', { fp: `${query.fingerprint.toLowerCase()}%` });
     const [rows, total] = await qb

@@ -1,10 +1,21 @@
-import { DssApiError, type PublicKeyInfo } from '@dss/client';
-import { type Command } from 'commander';
+import { DssApiError, type KeyAlgorithm, type PublicKeyInfo } from '@dss/client';
+import { type Command, Option } from 'commander';
 import { writeFile } from 'node:fs/promises';
 import { CliError, fileError, usageError } from '../cli-error';
 import { type Mode, withConnection, withJson } from '../dss-command';
 import { ExitCode } from '../exit-codes';
 import { type Runtime } from '../runtime';
+
+/** The key algorithms of CreateKeys and rotate (docs/SIGNATURES.md, "Key lifecycle"). */
+export const KEY_ALGORITHM_NAMES: readonly KeyAlgorithm[] = ['ecdsa-p256', 'ecdsa-p384', 'ed25519'];
+
+function algorithmOption(description: string): Option {
+  return new Option('--algorithm <name>', description).choices(KEY_ALGORITHM_NAMES);
+}
+
+/** The hint printed when the server says the key is older than its maximum key age. */
+export const ROTATE_HINT =
+  'dss: your key pair is older than the maximum key age set by your administrator: rotate it with `dss keys rotate`';
 
 function keyLines(k: Omit<PublicKeyInfo, 'username'>): string[] {
   return [
@@ -12,6 +23,9 @@ function keyLines(k: Omit<PublicKeyInfo, 'username'>): string[] {
     `  algorithm:   ${k.algorithm}`,
     `  fingerprint: ${k.fingerprint}`,
     `  created:     ${k.createdAt}`,
+    ...(k.status !== undefined && k.status !== 'active'
+      ? [`  status:      ${k.status} (valid ${k.validFrom ?? k.createdAt} to ${k.validTo ?? '?'})`]
+      : []),
   ];
 }
 
@@ -19,20 +33,41 @@ function keyLines(k: Omit<PublicKeyInfo, 'username'>): string[] {
 export function registerKeys(program: Command, rt: Runtime, mode: Mode): void {
   const keys = program
     .command('keys')
-    .description('your signing key pair, kept on the server: create, show, delete');
+    .description('your signing key pair, kept on the server: create, show, rotate, delete');
 
   const create = keys
     .command('create')
-    .description('create your ECDSA P-256 key pair on the server (CreateKeys)');
-  withJson(withConnection(create, mode)).action(async (_opts: object, self: Command) => {
-    const session = await rt.session(self);
-    const key = await session.run((c) => c.createKeys());
-    rt.output(self).result({ username: session.username, ...key }, [
-      `Created a key pair for ${session.username}.`,
-      ...keyLines(key),
-      'Sign a file with: dss sign FILE',
-    ]);
-  });
+    .description('create your key pair on the server, ECDSA P-256 unless told (CreateKeys)')
+    .addOption(algorithmOption('ecdsa-p256 (default), ecdsa-p384 or ed25519'));
+  withJson(withConnection(create, mode)).action(
+    async (opts: { algorithm?: KeyAlgorithm }, self: Command) => {
+      const session = await rt.session(self);
+      const key = await session.run((c) => c.createKeys(opts.algorithm));
+      rt.output(self).result({ username: session.username, ...key }, [
+        `Created a key pair for ${session.username}.`,
+        ...keyLines(key),
+        'Sign a file with: dss sign FILE',
+      ]);
+    },
+  );
+
+  const rotate = keys
+    .command('rotate')
+    .description(
+      'make a new key pair and retire the current one: it never signs again, its public key and certificate stay available',
+    )
+    .addOption(algorithmOption('algorithm of the new key (default: the current key’s)'));
+  withJson(withConnection(rotate, mode)).action(
+    async (opts: { algorithm?: KeyAlgorithm }, self: Command) => {
+      const session = await rt.session(self);
+      const key = await session.run((c) => c.rotateKeys(opts.algorithm));
+      rt.output(self).result({ username: session.username, ...key }, [
+        `Rotated the key pair of ${session.username}: ${key.retiredKeyId} is retired.`,
+        ...keyLines(key),
+        `Signatures made before stay verifiable: dss verify FILE SIG --user ${session.username} --key-id ${key.retiredKeyId}`,
+      ]);
+    },
+  );
 
   const show = keys
     .command('show')
@@ -42,18 +77,32 @@ export function registerKeys(program: Command, rt: Runtime, mode: Mode): void {
     .option(
       '--certificate',
       'the X.509 certificate the DSS CA issued for the key, not the bare key',
-    );
+    )
+    .option('--key-id <id>', 'a key of the key history, active or retired, by its id')
+    .option('--at <time>', 'the key that was active at this ISO 8601 time');
   withJson(withConnection(show, mode)).action(
     async (
       username: string | undefined,
-      opts: { out?: string; certificate?: boolean },
+      opts: { out?: string; certificate?: boolean; keyId?: string; at?: string },
       self: Command,
     ) => {
+      if (opts.keyId !== undefined && opts.at !== undefined) {
+        throw usageError('give at most one of --key-id and --at');
+      }
+      if (opts.at !== undefined && Number.isNaN(Date.parse(opts.at))) {
+        throw usageError(`--at: not an ISO 8601 time: ${opts.at}`);
+      }
       const session = await rt.session(self);
       const key = await session
-        .run((c) => c.getPublicKey(username))
+        .run((c) => c.getPublicKey(username, { keyId: opts.keyId, at: opts.at }))
         .catch((err: unknown) => {
-          if (err instanceof DssApiError && err.code === 'no_key' && username !== undefined) {
+          if (
+            err instanceof DssApiError &&
+            err.code === 'no_key' &&
+            username !== undefined &&
+            opts.keyId === undefined &&
+            opts.at === undefined
+          ) {
             throw new CliError(
               'no_key',
               `${username} has no active key pair (or there is no such user)`,
@@ -77,6 +126,9 @@ export function registerKeys(program: Command, rt: Runtime, mode: Mode): void {
         } catch (err) {
           throw fileError(err, opts.out, 'write');
         }
+      }
+      if (key.rotateAdvised === true && key.username === session.username) {
+        rt.output(self).note(ROTATE_HINT);
       }
       const owner = key.username === session.username ? 'Your' : `${key.username}'s`;
       rt.output(self).result(
@@ -114,6 +166,11 @@ export function registerKeys(program: Command, rt: Runtime, mode: Mode): void {
       { username: session.username, fingerprint: key.fingerprint, ...deleted },
       [
         `Deleted the key pair ${deleted.keyId} of ${session.username}.`,
+        ...(deleted.deletionDueAt !== undefined
+          ? [
+              `It no longer signs; it is destroyed at ${deleted.deletionDueAt} unless an administrator cancels (dss-admin keys cancel-deletion ${session.username}).`,
+            ]
+          : []),
         `A new key pair needs an administrator (dss-admin users allow-new-key ${session.username}).`,
       ],
     );
@@ -124,7 +181,10 @@ export function registerKeys(program: Command, rt: Runtime, mode: Mode): void {
     `
 Examples:
   dss keys create
+  dss keys create --algorithm ed25519
+  dss keys rotate                     # new key pair, the old one retired
   dss keys show                       # your public key (PEM)
+  dss keys show alice --at 2026-03-01T12:00:00Z -o alice-march.pem
   dss keys show alice --out alice.pem # a colleague's, to verify with openssl
   dss keys show --certificate -o me.crt  # your certificate from the DSS CA
   dss keys delete                     # asks first; --yes for scripts`,

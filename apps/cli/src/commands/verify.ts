@@ -1,21 +1,43 @@
 import { DssApiError, spkiFingerprint, type SignatureEncoding } from '@dss/client';
 import { type Command } from 'commander';
-import { createHash, createPublicKey, createVerify } from 'node:crypto';
+import { createHash, createPublicKey, createVerify, verify as verifyOneShot } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { CliError, usageError } from '../cli-error';
 import { readPublicKeyFile } from '../config-store';
 import { type Mode, withConnection, withJson } from '../dss-command';
 import { ExitCode } from '../exit-codes';
 import { fileSize, readWholeFile, streamFile } from '../file-input';
-import { checkReceipt, receiptPathOf } from '../receipt';
+import { checkReceipt, readReceipt, receiptPathOf } from '../receipt';
 import { type Runtime } from '../runtime';
 import { timeoutMsOf } from '../settings';
 import { encodingOption } from './sign';
 import { verifySigned } from './verify-signed';
 
-/** An ECDSA P-256 signature is at most 72 bytes in DER, exactly 64 in P1363. */
+/** ECDSA P-256: at most 72 bytes in DER, 64 in P1363; P-384: 104 / 96; Ed25519: 64. */
 const MAX_SIGNATURE_BYTES = 256;
-const P1363_BYTES = 64;
+
+/**
+ * Which key of the signer's key history to fetch: `--key-id`, else the key `--at` a time, else
+ * the key the signing receipt beside the signature names, else the active key.
+ */
+function keySelection(
+  opts: { keyId?: string; at?: string; receipt?: string | true },
+  signatureFile: string,
+): { keyId?: string; at?: string } {
+  if (opts.keyId !== undefined && opts.at !== undefined) {
+    throw usageError('give at most one of --key-id and --at');
+  }
+  if (opts.at !== undefined && Number.isNaN(Date.parse(opts.at))) {
+    throw usageError(`--at: not an ISO 8601 time: ${opts.at}`);
+  }
+  if (opts.keyId !== undefined || opts.at !== undefined) return { keyId: opts.keyId, at: opts.at };
+  const receiptFile =
+    typeof opts.receipt === 'string' ? opts.receipt : receiptPathOf(signatureFile);
+  if (!existsSync(receiptFile)) return {};
+  const { keyId } = readReceipt(receiptFile);
+  return typeof keyId === 'string' && keyId !== '' ? { keyId } : {};
+}
 
 /**
  * `dss verify FILE SIGNATURE`: verifies here. A raw signature with the signer's public key
@@ -36,6 +58,11 @@ export function registerVerify(program: Command, rt: Runtime, mode: Mode): void 
     )
     .option('--key <file>', 'the public key (PEM) to verify with; no server needed')
     .option(
+      '--key-id <id>',
+      "with --user: the signer's key with this id, also a retired one (default: the key the receipt names, else the active key)",
+    )
+    .option('--at <time>', "with --user: the signer's key that was active at this ISO 8601 time")
+    .option(
       '--receipt [file]',
       'also check the signing receipt (default SIGNATURE.receipt.json): the signature is in the signed audit log',
     )
@@ -51,6 +78,8 @@ export function registerVerify(program: Command, rt: Runtime, mode: Mode): void 
       opts: {
         user?: string;
         key?: string;
+        keyId?: string;
+        at?: string;
         encoding?: SignatureEncoding;
         receipt?: string | true;
         tsaCa?: string;
@@ -76,28 +105,37 @@ export function registerVerify(program: Command, rt: Runtime, mode: Mode): void 
       if (opts.tsaCa !== undefined) {
         throw usageError('--tsa-ca applies to CMS and PDF signatures only');
       }
+      if (opts.key !== undefined && (opts.keyId !== undefined || opts.at !== undefined)) {
+        throw usageError('--key-id and --at choose a key on the server: use them with --user');
+      }
       const size = await fileSize(file);
       if ((await fileSize(signatureFile)) > MAX_SIGNATURE_BYTES) {
-        throw usageError(`${signatureFile} is too large to be an ECDSA P-256 signature`);
+        throw usageError(`${signatureFile} is too large to be a signature`);
       }
       const signature = await readWholeFile(signatureFile);
-      const encoding = opts.encoding ?? (signature.length === P1363_BYTES ? 'p1363' : 'der');
 
       let publicKey: string;
       let signer: string | null = null;
       let signerKeyId: string | null = null;
       if (opts.key !== undefined) {
-        publicKey = readPublicKeyFile(opts.key, '--key');
+        publicKey = readPublicKeyFile(opts.key, '--key', true);
       } else {
         const name = opts.user!;
+        const select = keySelection(opts, signatureFile);
         const session = await rt.session(self, { userFlag: false });
         const info = await session
-          .run((c) => c.getPublicKey(name))
+          .run((c) => c.getPublicKey(name, select))
           .catch((err: unknown) => {
             if (err instanceof DssApiError && err.code === 'no_key') {
+              const which =
+                select.keyId !== undefined
+                  ? `${name} has no key ${select.keyId} (or it was deleted)`
+                  : select.at !== undefined
+                    ? `${name} had no key pair at ${select.at}`
+                    : `${name} has no active key pair (or there is no such user)`;
               throw new CliError(
                 'no_key',
-                `${name} has no active key pair (or there is no such user); a deleted key's signatures can only be checked with a saved copy of the public key (--key)`,
+                `${which}; a deleted key's signatures can only be checked with a saved copy of the public key (--key)`,
                 ExitCode.NotFound,
               );
             }
@@ -109,13 +147,22 @@ export function registerVerify(program: Command, rt: Runtime, mode: Mode): void 
       }
 
       const out = rt.output(self);
-      const verifier = createVerify('sha256');
-      const hash = createHash('sha256');
+      // The key decides the algorithm: ECDSA P-256 / SHA-256, P-384 / SHA-384, or Ed25519.
+      const key = createPublicKey(publicKey);
+      const ed25519 = key.asymmetricKeyType === 'ed25519';
+      const p384 = key.asymmetricKeyDetails?.namedCurve === 'secp384r1';
+      const encoding =
+        opts.encoding ?? (signature.length === (p384 ? 96 : 64) && !ed25519 ? 'p1363' : 'der');
+      const verifier = ed25519 ? null : createVerify(p384 ? 'sha384' : 'sha256');
+      // The receipt records the digest the server signed: SHA-384 for P-384, else SHA-256.
+      const hash = createHash(p384 ? 'sha384' : 'sha256');
+      const chunks: Buffer[] = [];
       await streamFile(
         file,
         size,
         (chunk) => {
-          verifier.update(chunk);
+          if (verifier) verifier.update(chunk);
+          else chunks.push(Buffer.from(chunk));
           hash.update(chunk);
         },
         out.stderr,
@@ -123,19 +170,25 @@ export function registerVerify(program: Command, rt: Runtime, mode: Mode): void 
       );
       let valid: boolean;
       try {
-        valid = verifier.verify(
-          {
-            key: createPublicKey(publicKey),
-            dsaEncoding: encoding === 'p1363' ? 'ieee-p1363' : 'der',
-          },
-          signature,
-        );
+        valid = verifier
+          ? verifier.verify(
+              { key, dsaEncoding: encoding === 'p1363' ? 'ieee-p1363' : 'der' },
+              signature,
+            )
+          : verifyOneShot(null, Buffer.concat(chunks), key, signature);
       } catch {
         valid = false; // not a signature in this encoding at all
       }
       const fingerprint = spkiFingerprint(publicKey);
       const whose = signer === null ? `the key ${opts.key}` : `${signer}'s key`;
-      const data = { valid, file, signatureFile, encoding, signer, keyFingerprint: fingerprint };
+      const data = {
+        valid,
+        file,
+        signatureFile,
+        encoding: ed25519 ? 'raw' : encoding,
+        signer,
+        keyFingerprint: fingerprint,
+      };
       const receipt =
         valid && opts.receipt !== undefined
           ? await checkReceipt(
@@ -148,7 +201,7 @@ export function registerVerify(program: Command, rt: Runtime, mode: Mode): void 
           : null;
       if (valid) {
         out.result(receipt ? { ...data, receipt } : data, [
-          `Verified OK: ${file} is signed by ${whose} (${encoding.toUpperCase()}).`,
+          `Verified OK: ${file} is signed by ${whose} (${data.encoding.toUpperCase()}).`,
           `Key fingerprint: ${fingerprint}`,
           ...(receipt
             ? [
@@ -161,7 +214,7 @@ export function registerVerify(program: Command, rt: Runtime, mode: Mode): void 
         if (out.json) out.result(data, '');
         else
           out.note(
-            `dss: signature does NOT verify: ${file} was not signed by ${whose}, or it was changed after signing (${encoding} signature ${signatureFile})`,
+            `dss: signature does NOT verify: ${file} was not signed by ${whose}, or it was changed after signing (${data.encoding} signature ${signatureFile})`,
           );
       }
     },
@@ -172,6 +225,7 @@ export function registerVerify(program: Command, rt: Runtime, mode: Mode): void 
 Examples:
   dss verify report.pdf report.pdf.sig --user alice
   dss verify report.pdf report.pdf.sig --key alice.pem      # offline
+  dss verify old.pdf old.pdf.sig --user alice --at 2026-03-01T12:00:00Z  # a retired key
   openssl dgst -sha256 -verify alice.pem -signature report.pdf.sig report.pdf
   dss verify contract.txt contract.txt.p7s                  # CMS: signer, time, CA, CRL
   dss verify report-signed.pdf                              # a signed PDF (PAdES)

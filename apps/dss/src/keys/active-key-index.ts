@@ -1,25 +1,30 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DSS_CONFIG, type DssConfig } from '@dss/config';
-import { KeystoreService, type SigningKey } from '@dss/keystore';
+import { isKeyAlgorithm, type KeyAlgorithm, KeystoreService, type SigningKey } from '@dss/keystore';
 import { KeyPairEntity } from '@dss/persistence';
 import { DataSource } from 'typeorm';
 
 export interface ActiveKey {
   keyId: string;
   key: SigningKey;
+  /** When the key was made: its age decides `rotateAdvised`. */
+  createdAt: Date;
 }
 
 interface Entry {
   keyId: string;
   kekId: string;
   wrapped: Buffer;
+  algorithm: KeyAlgorithm;
+  createdAt: Date;
 }
 
 /**
  * Which key pair is active for a user, with its wrapped private key, kept in a bounded LRU so
  * that SignDoc does not read the database before signing. Only a speed-up: a deleted key cannot
  * sign, because the signature's audit transaction re-checks the key row under a lock (see
- * SignatureLedger), on every instance, whatever this index still holds.
+ * SignatureLedger), on every instance, whatever this index still holds. A rotation elsewhere is
+ * the same case: the retired key is refused there, forgotten here and the new one read.
  */
 @Injectable()
 export class ActiveKeyIndex {
@@ -48,7 +53,15 @@ export class ActiveKeyIndex {
         .where('k.active_user_id = :userId', { userId })
         .getOne();
       if (!row || !row.privateKeyWrapped || !row.kekId) return null;
-      entry = { keyId: row.id, kekId: row.kekId, wrapped: row.privateKeyWrapped };
+      // Fail closed on an algorithm this version does not know: no signature rather than a wrong one.
+      if (!isKeyAlgorithm(row.algorithm)) return null;
+      entry = {
+        keyId: row.id,
+        kekId: row.kekId,
+        wrapped: row.privateKeyWrapped,
+        algorithm: row.algorithm,
+        createdAt: row.createdAt,
+      };
       if (this.entries.size >= this.capacity)
         this.entries.delete(this.entries.keys().next().value as number);
       this.entries.set(userId, entry);
@@ -58,8 +71,9 @@ export class ActiveKeyIndex {
       userId,
       kekId: entry.kekId,
       privateKeyWrapped: entry.wrapped,
+      algorithm: entry.algorithm,
     });
-    return { keyId: entry.keyId, key };
+    return { keyId: entry.keyId, key, createdAt: entry.createdAt };
   }
 
   forget(userId: number): void {

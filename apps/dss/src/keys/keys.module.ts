@@ -1,13 +1,14 @@
 import { Module } from '@nestjs/common';
 import { PkiModule } from '@dss/pki';
 import { ActiveKeyIndex } from './active-key-index';
+import { KeyDeletionSweeper } from './key-deletion-sweeper';
 import { KeysController } from './keys.controller';
 import { KeysService } from './keys.service';
 
 @Module({
   imports: [PkiModule],
   controllers: [KeysController],
-  providers: [KeysService, ActiveKeyIndex],
-  exports: [ActiveKeyIndex],
+  providers: [KeysService, ActiveKeyIndex, KeyDeletionSweeper],
+  exports: [ActiveKeyIndex, KeyDeletionSweeper],
 })
 export class KeysModule {}

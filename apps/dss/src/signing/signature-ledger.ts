@@ -34,7 +34,7 @@ export interface SignatureReceipt {
   leaf: string;
 }
 
-/** The key was deleted (on any instance) before the signature could be recorded. */
+/** The key was deleted or retired (on any instance) before the signature could be recorded. */
 export class KeyNoLongerActiveError extends Error {
   constructor(readonly keyId: string) {
     super('the key pair is no longer active');
@@ -45,12 +45,15 @@ export class KeyNoLongerActiveError extends Error {
  * Commits each signature's audit record before its response is released, in group commits: the
  * signatures that arrive while one transaction is in flight share the next. In the same
  * transaction the key rows are re-read under a shared lock, which orders every signature against
- * DeleteKeys (which takes the row's exclusive lock): a signature whose key was deleted first is
- * refused, never returned — whatever any in-memory cache still held.
+ * DeleteKeys and rotation (which take the row's exclusive lock): a signature whose key was
+ * deleted or retired first is refused, never returned — whatever any in-memory cache still held.
+ *
+ * The unit of the group commit is a group of records that stand or fall together: one record
+ * for SignDoc, all of a batch's for batch signing, so a batch is never half-audited.
  */
 @Injectable()
 export class SignatureLedger {
-  private readonly committer: GroupCommitter<SignatureRecord, SignatureReceipt>;
+  private readonly committer: GroupCommitter<SignatureRecord[], SignatureReceipt[]>;
 
   constructor(
     private readonly audit: AuditService,
@@ -60,7 +63,7 @@ export class SignatureLedger {
     // MySQL: two transactions in flight (see GroupCommitter); SQLite runs one at a time anyway.
     this.committer = new GroupCommitter(
       runner,
-      (m, items) => this.commit(m, items),
+      (m, groups) => this.commit(m, groups),
       256,
       runner.engine === 'mysql' ? 2 : 1,
       metrics &&
@@ -71,15 +74,21 @@ export class SignatureLedger {
     );
   }
 
-  record(item: SignatureRecord): Promise<SignatureReceipt> {
-    return this.committer.submit(item);
+  async record(item: SignatureRecord): Promise<SignatureReceipt> {
+    return (await this.committer.submit([item]))[0];
+  }
+
+  /** Records every item of a batch in one transaction, or none (then it rejects). */
+  recordAll(items: SignatureRecord[]): Promise<SignatureReceipt[]> {
+    if (items.length === 0) return Promise.resolve([]);
+    return this.committer.submit(items);
   }
 
   private async commit(
     m: EntityManager,
-    items: SignatureRecord[],
-  ): Promise<BatchOutcome<SignatureReceipt>[]> {
-    const ids = [...new Set(items.map((i) => i.keyId))];
+    groups: SignatureRecord[][],
+  ): Promise<BatchOutcome<SignatureReceipt[]>[]> {
+    const ids = [...new Set(groups.flatMap((g) => g.map((i) => i.keyId)))];
     const lock = this.runner.engine === 'mysql' ? ' LOCK IN SHARE MODE' : '';
     const placeholders = ids.map(() => '?').join(',');
     const rows = await m.query<
@@ -100,8 +109,14 @@ export class SignatureLedger {
       if (!user) return new KeyNoLongerActiveError(i.keyId);
       return loginStillValid(user, i) ? null : new SessionEndedError();
     };
-    const errors = items.map(outcome);
-    const accepted = items.filter((_, n) => errors[n] === null);
+    const errors = groups.map((g) => {
+      for (const i of g) {
+        const error = outcome(i);
+        if (error !== null) return error;
+      }
+      return null;
+    });
+    const accepted = groups.filter((_, n) => errors[n] === null).flat();
     const events = await this.audit.append(
       m,
       accepted.map((i) => ({
@@ -121,12 +136,15 @@ export class SignatureLedger {
     // The receipt is the event just written, nothing more: no tree walk on the request path
     // (the tree catches up off it, docs/AUDIT-LOG.md §1).
     let next = 0;
-    return errors.map((error) => {
+    return groups.map((group, n) => {
+      const error = errors[n];
       if (error !== null) return { ok: false, error };
-      const row = events[next++];
       return {
         ok: true,
-        value: { logIndex: row.seq - 1, leaf: leafBytes(row).toString('base64') },
+        value: group.map(() => {
+          const row = events[next++];
+          return { logIndex: row.seq - 1, leaf: leafBytes(row).toString('base64') };
+        }),
       };
     });
   }

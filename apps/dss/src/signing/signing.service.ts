@@ -3,9 +3,17 @@ import { type Clock, CLOCK, DomainError, type DssMetrics, ErrorCode, METRICS } f
 import { DSS_CONFIG, type DssConfig } from '@dss/config';
 import { buildDetachedCms, PkiService } from '@dss/pki';
 import { createHash, X509Certificate } from 'node:crypto';
+import { ALGORITHM_PROFILES, type KeyAlgorithm } from '@dss/keystore';
 import { type ActiveKey, ActiveKeyIndex } from '../keys/active-key-index';
+import { rotateAdvisedFor } from '../keys/key-age';
 import { type Caller } from '../caller';
-import { type SignatureEncoding, type SignatureResponse, type SignDto } from './dto/sign.dto';
+import {
+  type BatchSignatureResponse,
+  type SignatureEncoding,
+  type SignatureResponse,
+  type SignBatchDto,
+  type SignDto,
+} from './dto/sign.dto';
 import { KeyNoLongerActiveError, SignatureLedger, type SignatureReceipt } from './signature-ledger';
 
 /** Strict base64url: the canonical encoding only (DTO validation has checked the alphabet). */
@@ -17,10 +25,46 @@ function decodeB64u(value: string, field: string): Buffer {
   return bytes;
 }
 
-/** SignDoc (PROTOCOL.md §4): ECDSA P-256 over SHA-256, as in the original report. */
+/**
+ * The digest a document's signature is recorded under: SHA-384 for P-384 (the hash it signs),
+ * SHA-256 otherwise (for Ed25519 only a record: it signs the document itself).
+ */
+function documentDigest(algorithm: KeyAlgorithm, document: Buffer): Buffer {
+  return createHash(algorithm === 'ecdsa-p384' ? 'sha384' : 'sha256')
+    .update(document)
+    .digest();
+}
+
+/** A client digest checked against the key: its hash's length, and a key with a digest mode. */
+function checkedDigest(active: ActiveKey, digest: Buffer, field = 'digest'): Buffer {
+  const bytes = active.key.digestBytes;
+  if (bytes === null) {
+    throw new DomainError(
+      ErrorCode.DigestNotSupported,
+      `${active.key.algorithm} keys sign whole documents only: send the document, not a digest`,
+    );
+  }
+  if (digest.length !== bytes) {
+    throw new DomainError(
+      ErrorCode.InvalidRequest,
+      `${field} must be ${bytes} bytes (${bytes === 48 ? 'SHA-384' : 'SHA-256'}) for this ${active.key.algorithm} key`,
+    );
+  }
+  return digest;
+}
+
+const PROTOCOL_DIGEST_BYTES = 32;
+
+/**
+ * SignDoc (PROTOCOL.md §4): ECDSA P-256 over SHA-256, as in the original report; ECDSA P-384
+ * over SHA-384 and Ed25519 for keys made with those algorithms; batch signing of digests
+ * (docs/SIGNATURES.md, "Key lifecycle" and "Batch signing").
+ */
 @Injectable()
 export class SigningService {
   private readonly maxDocumentBytes: number;
+  private readonly maxBatch: number;
+  private readonly maxKeyAgeDays: number;
 
   constructor(
     private readonly activeKeys: ActiveKeyIndex,
@@ -31,6 +75,8 @@ export class SigningService {
     @Optional() @Inject(METRICS) private readonly metrics?: DssMetrics,
   ) {
     this.maxDocumentBytes = config.maxDocumentBytes;
+    this.maxBatch = config.maxBatch;
+    this.maxKeyAgeDays = config.maxKeyAgeDays;
   }
 
   async sign(caller: Caller, dto: SignDto): Promise<SignatureResponse> {
@@ -43,7 +89,7 @@ export class SigningService {
     }
     const encoding: SignatureEncoding = dto.encoding ?? 'der';
     let document: Buffer | undefined;
-    let digest: Buffer;
+    let given: Buffer | undefined;
     if (dto.document !== undefined) {
       // Compare before decoding: a base64url string of n characters holds floor(3n/4) bytes.
       if (Math.floor((dto.document.length * 3) / 4) > this.maxDocumentBytes) {
@@ -53,17 +99,27 @@ export class SigningService {
         );
       }
       document = decodeB64u(dto.document, 'document');
-      digest = createHash('sha256').update(document).digest();
     } else {
-      digest = decodeB64u(dto.digest!, 'digest');
-      if (digest.length !== 32)
+      given = decodeB64u(dto.digest!, 'digest');
+      // Neither a SHA-256 nor a SHA-384 digest: refused before the key is read, as always.
+      if (given.length !== PROTOCOL_DIGEST_BYTES && given.length !== 48) {
         throw new DomainError(ErrorCode.InvalidRequest, 'digest must be 32 bytes (SHA-256)');
+      }
     }
 
-    // Two tries: a cached key that was deleted or replaced elsewhere is dropped and looked up again.
+    // Two tries: a cached key that was deleted, retired or replaced elsewhere is dropped and
+    // looked up again.
     for (let attempt = 0; attempt < 2; attempt++) {
       const active = await this.activeKeys.get(caller.userId);
       if (!active) break;
+      const algorithm = active.key.algorithm;
+      if (format !== 'raw' && algorithm !== 'ecdsa-p256') {
+        throw new DomainError(
+          ErrorCode.InvalidRequest,
+          `CMS and PAdES signatures need an ecdsa-p256 key; this key is ${algorithm}`,
+        );
+      }
+      const digest = document ? documentDigest(algorithm, document) : checkedDigest(active, given!);
       const signature =
         format === 'raw'
           ? document
@@ -91,15 +147,82 @@ export class SigningService {
       this.metrics?.signatures.inc({ mode: document ? 'document' : 'digest' });
       return {
         keyId: active.keyId,
-        algorithm: 'ecdsa-p256-sha256',
+        algorithm: ALGORITHM_PROFILES[algorithm].signature,
         digest: digest.toString('base64url'),
         signature: signature.toString('base64url'),
-        encoding,
+        encoding: algorithm === 'ed25519' ? 'raw' : encoding,
         ...(format === 'raw' ? {} : { format }),
+        ...this.advice(active),
         receipt,
       };
     }
+    if (given !== undefined && given.length !== PROTOCOL_DIGEST_BYTES) {
+      throw new DomainError(ErrorCode.InvalidRequest, 'digest must be 32 bytes (SHA-256)');
+    }
     throw new DomainError(ErrorCode.NoKey, 'no active key pair');
+  }
+
+  /**
+   * Batch signing: every digest is checked before anything is signed (one bad item refuses the
+   * whole batch, nothing signed, nothing audited), then each is signed with the active key and
+   * all audit events commit in one transaction — or none, and the batch is refused.
+   */
+  async signBatch(caller: Caller, dto: SignBatchDto): Promise<BatchSignatureResponse> {
+    if (dto.items.length > this.maxBatch) {
+      throw new DomainError(
+        ErrorCode.BatchTooLarge,
+        `a batch holds at most ${this.maxBatch} digests; this one has ${dto.items.length}`,
+        { maxBatch: this.maxBatch },
+      );
+    }
+    const encoding: SignatureEncoding = dto.encoding ?? 'der';
+    const given = dto.items.map((item, n) => decodeB64u(item.digest, `items[${n}].digest`));
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const active = await this.activeKeys.get(caller.userId);
+      if (!active) break;
+      const digests = given.map((d, n) => checkedDigest(active, d, `items[${n}].digest`));
+      const signatures = digests.map((d) => active.key.signDigest(d, encoding));
+      let receipts: SignatureReceipt[];
+      try {
+        receipts = await this.ledger.recordAll(
+          digests.map((d) => ({
+            userId: caller.userId,
+            authenticatedAt: caller.authenticatedAt,
+            username: caller.username,
+            keyId: active.keyId,
+            digest: d.toString('hex'),
+            encoding,
+            mode: 'digest' as const,
+          })),
+        );
+      } catch (err) {
+        if (err instanceof KeyNoLongerActiveError) {
+          this.activeKeys.forget(caller.userId);
+          continue;
+        }
+        throw err;
+      }
+      this.metrics?.signatures.inc({ mode: 'digest' }, digests.length);
+      return {
+        keyId: active.keyId,
+        algorithm: ALGORITHM_PROFILES[active.key.algorithm].signature,
+        encoding,
+        items: digests.map((d, n) => ({
+          digest: d.toString('base64url'),
+          signature: signatures[n].toString('base64url'),
+          receipt: receipts[n],
+        })),
+        ...this.advice(active),
+      };
+    }
+    throw new DomainError(ErrorCode.NoKey, 'no active key pair');
+  }
+
+  /** `rotateAdvised: true` once the key is older than `DSS_MAX_KEY_AGE_DAYS`. */
+  private advice(active: ActiveKey): { rotateAdvised?: true } {
+    return rotateAdvisedFor(active.createdAt, this.clock.now(), this.maxKeyAgeDays)
+      ? { rotateAdvised: true }
+      : {};
   }
 
   /**

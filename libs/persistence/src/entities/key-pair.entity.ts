@@ -10,6 +10,8 @@ import { UserEntity } from './user.entity';
  */
 @Entity({ name: 'key_pairs' })
 @Index('idx_key_pairs_user_id', ['userId'])
+@Index('idx_key_pairs_user_created', ['userId', 'createdAt'])
+@Index('idx_key_pairs_deletion_due_at', ['deletionDueAt'])
 @Index('uq_key_pairs_active_user_id', ['activeUserId'], { unique: true })
 export class KeyPairEntity {
   /** UUID assigned by the application (`crypto.randomUUID()`); it is part of the wrap AAD. */
@@ -51,7 +53,22 @@ export class KeyPairEntity {
   @Column({ name: 'deleted_at', type: 'datetime', precision: 3, nullable: true })
   deletedAt!: Date | null;
 
-  /** `userId` while active, NULL once deleted; UNIQUE (see the class comment). */
+  /**
+   * When a rotation retired the pair (DESIGN.md §11): it signs no more, its wrapped private key
+   * is destroyed, its public key and certificate stay served. NULL while active or if deleted.
+   */
+  @Column({ name: 'retired_at', type: 'datetime', precision: 3, nullable: true })
+  retiredAt!: Date | null;
+
+  /**
+   * Set while a deleted pair waits out `DSS_KEY_DELETION_GRACE`: it no longer signs
+   * (`activeUserId` is NULL, `deletedAt` holds the request time) and its material is destroyed
+   * at this time unless an administrator cancels. NULL otherwise.
+   */
+  @Column({ name: 'deletion_due_at', type: 'datetime', precision: 3, nullable: true })
+  deletionDueAt!: Date | null;
+
+  /** `userId` while active, NULL once retired or deleted; UNIQUE (see the class comment). */
   @Column({ name: 'active_user_id', type: 'int', nullable: true })
   activeUserId!: number | null;
 }

@@ -5,6 +5,8 @@ import { AuditMerkleLog1765300000000 } from './1765300000000-AuditMerkleLog';
 import { PublicKeyInfrastructure1765400000000 } from './1765400000000-PublicKeyInfrastructure';
 import { LoginFailures1765500000000 } from './1765500000000-LoginFailures';
 import { CustodyChecks1765600000000 } from './1765600000000-CustodyChecks';
+import { KeyHistory1765900000000 } from './1765900000000-KeyHistory';
+import { KeyDeletionGrace1765900000001 } from './1765900000001-KeyDeletionGrace';
 
 /** Every migration, oldest first. Classes rather than globs, so `ts` sources and `dist` agree. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -14,4 +16,6 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   PublicKeyInfrastructure1765400000000,
   LoginFailures1765500000000,
   CustodyChecks1765600000000,
+  KeyHistory1765900000000,
+  KeyDeletionGrace1765900000001,
 ];

@@ -2,8 +2,18 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { PageMetaDto, PageQueryDto } from '../../common/page.dto';
 
-export type KeyPairStatus = 'active' | 'deleted';
-export const KEY_PAIR_STATUSES: readonly KeyPairStatus[] = ['active', 'deleted'];
+/**
+ * `active` signs; `retired` was replaced by a rotation (public key and certificate kept);
+ * `pending_deletion` was deleted with a grace period and is destroyed at `deletionDueAt`
+ * unless cancelled; `deleted` is destroyed.
+ */
+export type KeyPairStatus = 'active' | 'retired' | 'pending_deletion' | 'deleted';
+export const KEY_PAIR_STATUSES: readonly KeyPairStatus[] = [
+  'active',
+  'retired',
+  'pending_deletion',
+  'deleted',
+];
 
 export class ListKeysQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ type: String, description: 'Only this user’s key pairs' })
@@ -71,8 +81,30 @@ export class KeyDto {
   @ApiProperty({ type: String, format: 'date-time' })
   createdAt!: string;
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'When the key pair was deleted (for a pending deletion: when it was requested)',
+  })
   deletedAt!: string | null;
+
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'When a rotation retired the key pair; null otherwise',
+  })
+  retiredAt!: string | null;
+
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description:
+      'When a pending deletion destroys the key pair (DSS_KEY_DELETION_GRACE); null otherwise',
+  })
+  deletionDueAt!: string | null;
 
   @ApiProperty({
     type: String,
@@ -92,4 +124,31 @@ export class KeyDto {
 export class KeyPageDto extends PageMetaDto {
   @ApiProperty({ type: [KeyDto] })
   items!: KeyDto[];
+}
+
+/** A key deletion waiting out the grace period (`DSS_KEY_DELETION_GRACE`). */
+export class PendingDeletionDto {
+  @ApiProperty({ type: String, example: 'alice' })
+  username!: string;
+
+  @ApiProperty({ type: String, format: 'uuid' })
+  keyId!: string;
+
+  @ApiProperty({ type: String })
+  fingerprint!: string;
+
+  @ApiProperty({ type: String, format: 'date-time', description: 'When DeleteKeys was called' })
+  requestedAt!: string;
+
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    description: 'When the key material is destroyed unless cancelled',
+  })
+  dueAt!: string;
+}
+
+export class PendingDeletionListDto {
+  @ApiProperty({ type: [PendingDeletionDto] })
+  items!: PendingDeletionDto[];
 }

@@ -13,6 +13,9 @@ export const AUDIT_ACTION_GROUPS: readonly ActionGroup[] = [
     actions: [
       { value: 'key.created', label: 'Key pair created' },
       { value: 'key.deleted', label: 'Key pair deleted' },
+      { value: 'key.rotated', label: 'Key pair rotated' },
+      { value: 'key.deletion_scheduled', label: 'Key deletion scheduled' },
+      { value: 'key.deletion_cancelled', label: 'Key deletion cancelled' },
       { value: 'signature.issued', label: 'Signature issued' },
     ],
   },

@@ -1,4 +1,15 @@
-import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
+import { Type } from 'class-transformer';
+import {
+  ArrayMinSize,
+  IsArray,
+  IsDefined,
+  IsIn,
+  IsOptional,
+  IsString,
+  Matches,
+  ValidateNested,
+} from 'class-validator';
+import { type SignatureAlgorithm } from '@dss/keystore';
 
 const B64U = /^[A-Za-z0-9_-]*$/;
 export const SIGNATURE_ENCODINGS = ['der', 'p1363'] as const;
@@ -32,12 +43,23 @@ export class SignDto {
   format?: SignatureFormat;
 }
 
+/**
+ * The encoding a response names: the one asked for (ECDSA), or `raw` for Ed25519, whose
+ * signature is the 64-byte RFC 8032 string whatever was asked (docs/SIGNATURES.md).
+ */
+export type ResponseEncoding = SignatureEncoding | 'raw';
+
 export interface SignatureResponse {
+  /** The key that made the signature (the `key_pairs` id; docs/SIGNATURES.md). */
   keyId: string;
-  algorithm: 'ecdsa-p256-sha256';
+  /** `ecdsa-p256-sha256` for the original keys; `ecdsa-p384-sha384` or `ed25519` otherwise. */
+  algorithm: SignatureAlgorithm;
+  /** SHA-256 of the document (SHA-384 for `ecdsa-p384-sha384`). */
   digest: string;
   signature: string;
-  encoding: SignatureEncoding;
+  encoding: ResponseEncoding;
+  /** Present (true) when the key is older than the configured maximum key age. */
+  rotateAdvised?: true;
   /** Present when a format other than `raw` was asked for; `signature` is then the DER CMS. */
   format?: SignatureFormat;
   /** Where the signature's audit event sits in the verifiable log (docs/AUDIT-LOG.md §4). */
@@ -61,4 +83,37 @@ export function isWellFormedSignDto(body: object): body is SignDto {
     } else if (typeof value !== 'string' || !B64U.test(value)) return false;
   }
   return true;
+}
+
+/** One item of a batch: a digest, as SignDoc's digest mode takes it. */
+export class BatchItemDto {
+  @IsDefined()
+  @IsString()
+  @Matches(B64U, { message: 'digest must be base64url without padding' })
+  digest!: string;
+}
+
+/**
+ * `POST /v1/signatures/batch` (docs/SIGNATURES.md, "Batch signing"): up to `DSS_MAX_BATCH`
+ * digests signed with the active key; one audit event each, all in one transaction.
+ */
+export class SignBatchDto {
+  @IsArray()
+  @ArrayMinSize(1)
+  @ValidateNested({ each: true })
+  @Type(() => BatchItemDto)
+  items!: BatchItemDto[];
+
+  @IsOptional()
+  @IsIn(SIGNATURE_ENCODINGS)
+  encoding?: SignatureEncoding;
+}
+
+export interface BatchSignatureResponse {
+  keyId: string;
+  algorithm: SignatureAlgorithm;
+  encoding: ResponseEncoding;
+  /** In the order of the request's items. */
+  items: { digest: string; signature: string; receipt: { logIndex: number; leaf: string } }[];
+  rotateAdvised?: true;
 }
