@@ -13,3 +13,4 @@ export * from './signing';
 export * from './signing-key-cache';
 export * from './custody';
 export * from './key-deletions';
+export * from './key-approvals';
