@@ -3,7 +3,7 @@ import { type PasswordHasher, AccountsModule } from '@dss/accounts';
 import { AuditModule } from '@dss/audit';
 import { type Clock, CoreModule } from '@dss/common';
 import { type DssConfig } from '@dss/config';
-import { KeyDeletions, KeystoreModule, type MasterKeyRing } from '@dss/keystore';
+import { KeyApprovals, KeyDeletions, KeystoreModule, type MasterKeyRing } from '@dss/keystore';
 import { DatabaseModule } from '@dss/persistence';
 import { PkiModule } from '@dss/pki';
 import { type Logger } from 'pino';
@@ -25,7 +25,7 @@ export class AdminCliModule {
         KeystoreModule.forRoot(deps.ring, { cacheSize: 16 }),
         PkiModule,
       ],
-      providers: [KeyDeletions],
+      providers: [KeyDeletions, KeyApprovals],
     };
   }
 }
