@@ -14,13 +14,8 @@ import { AUDIT_HEAD_MISSING, AuditAction, AuditService, verifyTrail } from '@dss
 import { createLogger, DomainError, ErrorCode, systemClock } from '@dss/common';
 import { ConfigError, type DssConfig, loadConfig } from '@dss/config';
 import {
-  type ApprovalActor,
-  APPROVAL_STATUSES,
-  type ApprovalStatus,
   checkMasterKey,
   inspectInstallation,
-  type KeyApproval,
-  KeyApprovals,
   KeyDeletions,
   kekUsage,
   MasterKeyRing,
@@ -29,6 +24,13 @@ import {
   secretCreationFor,
   type SecretCreation,
 } from '@dss/keystore';
+import {
+  type ApprovalActor,
+  APPROVAL_STATUSES,
+  type ApprovalStatus,
+  type KeyApproval,
+  KeyApprovals,
+} from '@dss/keystore/key-approvals';
 import { loadRingForMove, type MoveTarget, moveMessage } from './commands/master-key-move';
 import { registerDoctor } from './commands/doctor';
 import { TransactionRunner } from '@dss/persistence';

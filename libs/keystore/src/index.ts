@@ -13,4 +13,3 @@ export * from './signing';
 export * from './signing-key-cache';
 export * from './custody';
 export * from './key-deletions';
-export * from './key-approvals';

@@ -78,6 +78,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
  * different one approves — in the same transaction that marks the request approved, exactly as
  * the single-administrator path does it. Each step is audited. Shared by the admin API and
  * `dss-admin`.
+ *
+ * Imported as `@dss/keystore/key-approvals`, not from the package index: it depends on
+ * `@dss/accounts`, which itself imports `@dss/keystore`.
  */
 @Injectable()
 export class KeyApprovals {

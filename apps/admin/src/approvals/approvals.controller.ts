@@ -1,6 +1,6 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { KeyApprovals } from '@dss/keystore';
+import { KeyApprovals } from '@dss/keystore/key-approvals';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { actorOf, CurrentOperator, type OperatorContext } from '../common/operator-context';
 import { Roles } from '../common/roles.decorator';

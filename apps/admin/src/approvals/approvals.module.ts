@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
-import { KeyApprovals, KeyDeletions } from '@dss/keystore';
+import { KeyDeletions } from '@dss/keystore';
+import { KeyApprovals } from '@dss/keystore/key-approvals';
 import { ApprovalsController } from './approvals.controller';
 
 /** Dual control (`DSS_DUAL_CONTROL`): requests a second administrator approves or rejects. */

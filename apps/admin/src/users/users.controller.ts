@@ -7,7 +7,7 @@ import {
   ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
-import { type KeyApproval, KeyApprovals } from '@dss/keystore';
+import { type KeyApproval, KeyApprovals } from '@dss/keystore/key-approvals';
 import { type Response } from 'express';
 import { ApprovalDto } from '../approvals/dto/approval.dto';
 import { ApiErrors } from '../common/api-errors.decorator';

@@ -1,5 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { APPROVAL_KINDS, APPROVAL_STATUSES, type ApprovalStatus } from '@dss/keystore';
+import {
+  APPROVAL_KINDS,
+  APPROVAL_STATUSES,
+  type ApprovalStatus,
+} from '@dss/keystore/key-approvals';
 import { type KeyApprovalKind } from '@dss/persistence';
 import { IsIn, IsOptional } from 'class-validator';
 import { PendingDeletionDto } from '../../keys/dto/key.dto';
