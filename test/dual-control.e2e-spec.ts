@@ -132,7 +132,9 @@ describe('dual control (e2e)', () => {
       code: 'no_key',
     });
     const pending = await api().get('/api/keys/pending-deletions').set(as('b')).expect(200);
-    expect(pending.body.items.map((d: { keyId: string }) => d.keyId)).toEqual([key.keyId]);
+    expect((pending.body as { items: { keyId: string }[] }).items.map((d) => d.keyId)).toEqual([
+      key.keyId,
+    ]);
 
     // Admins and auditors read the requests; an auditor cannot approve.
     for (const who of ['b', 'auditor'] as const) {
@@ -197,7 +199,7 @@ describe('dual control (e2e)', () => {
       ['approval.rejected', 'admin.a'],
     ]);
     const all = await api().get('/api/approvals?status=rejected').set(as('auditor')).expect(200);
-    expect(all.body.items.map((a: { id: string }) => a.id)).toEqual([id]);
+    expect((all.body as { items: { id: string }[] }).items.map((a) => a.id)).toEqual([id]);
   });
 
   it('dss-admin asks and approves as named administrators', async () => {
@@ -299,7 +301,9 @@ describe('dual control (e2e)', () => {
     clock.advance(24 * HOUR_MS);
     await loginAll();
     const listed = await api().get('/api/approvals').set(as('b')).expect(200);
-    expect(listed.body.items.find((a: { id: string }) => a.id === id)).toMatchObject({
+    expect(
+      (listed.body as { items: { id: string }[] }).items.find((a) => a.id === id),
+    ).toMatchObject({
       status: 'expired',
     });
     expect((await api().get('/api/approvals?status=pending').set(as('b'))).body.items).toEqual([]);
