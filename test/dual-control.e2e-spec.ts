@@ -14,6 +14,7 @@ import { KeyDeletionSweeper } from '../apps/dss/src/keys/key-deletion-sweeper';
 import { bearer, login, readyOperator } from './support/admin-api';
 import { startAdmin, type RunningAdmin } from './support/admin-server';
 import { dssAdmin } from './support/dss-admin';
+import { Dashboard, openFromNav, signIn } from './support/dashboard';
 import { startDss, type RunningDss } from './support/dss-server';
 
 const PASSWORD = 'orchard-lantern-47-quietly';
@@ -310,5 +311,78 @@ describe('dual control (e2e)', () => {
     const late = await api().post(`/api/approvals/${id}/approve`).set(as('b')).expect(409);
     expect(late.body.error).toMatchObject({ code: 'not_pending', status: 'expired' });
     expect((await eventsOf(id)).map((e) => e.action)).toEqual(['approval.requested']);
+  });
+});
+
+describe('dual control on the dashboard’s Keys page (Chromium, e2e)', () => {
+  const dash = new Dashboard();
+  jest.setTimeout(90_000);
+
+  beforeAll(async () => {
+    await dash.start({
+      ...ENV,
+      DSS_ADMIN_BOOTSTRAP_PASSWORD: ADMIN_PASSWORD,
+      DSS_LOGIN_RATE_LIMIT: '0',
+      DSS_LOG_LEVEL: 'silent',
+    });
+  });
+  afterAll(async () => {
+    await dash.close();
+  });
+
+  async function keysPageOf(username: string, password: string) {
+    const { context, page } = await dash.newSession();
+    await page.goto('/');
+    await signIn(page, username, password);
+    await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+    await openFromNav(page, 'Keys');
+    return { context, page };
+  }
+
+  it('lists the pending request; only another admin sees Approve, and approving applies it', async () => {
+    const root = await dash.readyBootstrapAdmin(ADMIN_PASSWORD, ADMIN_NEW_PASSWORD);
+    const url = dash.admin.url;
+    const ann = await readyOperator(url, root, 'ann', 'admin', A_PASSWORD);
+    await readyOperator(url, root, 'ben', 'admin', B_PASSWORD);
+    await readyOperator(url, root, 'aud', 'auditor', AUDITOR_PASSWORD);
+    const kim = await dash.activeEmployee(root, 'kim', PASSWORD);
+    await kim.deleteKeys();
+    const asked = await dash.api(ann, 'POST', '/api/keys/pending-deletions/kim/cancel');
+    expect(asked.status).toBe(202);
+
+    const own = await keysPageOf('ann', A_PASSWORD);
+    const ownSection = own.page.getByRole('region', { name: 'Pending approvals' });
+    await ownSection.getByRole('rowheader', { name: 'kim' }).waitFor();
+    await expect(ownSection.getByText('your request').count()).resolves.toBe(1);
+    await expect(own.page.getByRole('button', { name: 'Approve' }).count()).resolves.toBe(0);
+    await own.context.close();
+
+    const auditor = await keysPageOf('aud', AUDITOR_PASSWORD);
+    const readOnly = auditor.page.getByRole('region', { name: 'Pending approvals' });
+    await readOnly.getByRole('rowheader', { name: 'kim' }).waitFor();
+    await expect(
+      auditor.page.getByRole('button', { name: /^(Approve|Reject)$/ }).count(),
+    ).resolves.toBe(0);
+    await auditor.context.close();
+
+    const other = await keysPageOf('ben', B_PASSWORD);
+    const section = other.page.getByRole('region', { name: 'Pending approvals' });
+    await section.getByRole('rowheader', { name: 'kim' }).waitFor();
+    await dash.shot(other.page, 'keys-pending-approvals');
+    await section.getByRole('button', { name: 'Approve' }).click();
+    await section.waitFor({ state: 'detached' });
+    expect(
+      (await kim.sign({ document: Buffer.from('approved in the dashboard') })).keyId,
+    ).toBeDefined();
+    const events = await dash.dss.app
+      .get(DataSource)
+      .getRepository(AuditEventEntity)
+      .find({ where: { subject: String(asked.body.id) }, order: { seq: 'ASC' } });
+    expect(events.map((e) => [e.action, e.actor])).toEqual([
+      ['approval.requested', 'ann'],
+      ['approval.approved', 'ben'],
+    ]);
+    await other.context.close();
+    expect(dash.problems).toEqual([]);
   });
 });
