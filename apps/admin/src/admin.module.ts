@@ -6,6 +6,7 @@ import { type Clock, CoreModule } from '@dss/common';
 import { type DssConfig } from '@dss/config';
 import { DatabaseModule } from '@dss/persistence';
 import { type Logger } from 'pino';
+import { ApprovalsModule } from './approvals/approvals.module';
 import { AuditApiModule } from './audit/audit-api.module';
 import { AuthModule } from './auth/auth.module';
 import { AdminErrorFilter } from './common/admin-error.filter';
@@ -36,6 +37,7 @@ export class AdminModule {
         OperatorsModule,
         UsersModule,
         KeysModule,
+        ApprovalsModule,
         AuditApiModule,
         StatsModule,
       ],

@@ -4,6 +4,7 @@ import { AuditModule } from '@dss/audit';
 import { type Clock, CoreModule } from '@dss/common';
 import { type DssConfig } from '@dss/config';
 import { KeyDeletions, KeystoreModule, type MasterKeyRing } from '@dss/keystore';
+import { KeyApprovals } from '@dss/keystore/key-approvals';
 import { DatabaseModule } from '@dss/persistence';
 import { PkiModule } from '@dss/pki';
 import { type Logger } from 'pino';
@@ -25,7 +26,7 @@ export class AdminCliModule {
         KeystoreModule.forRoot(deps.ring, { cacheSize: 16 }),
         PkiModule,
       ],
-      providers: [KeyDeletions],
+      providers: [KeyDeletions, KeyApprovals],
     };
   }
 }

@@ -24,6 +24,7 @@ export function exitCodeOf(err: unknown): ExitCode {
       return ExitCode.NotFound;
     case ErrorCode.UserExists:
     case ErrorCode.Conflict:
+    case ErrorCode.NotPending:
       return ExitCode.Conflict;
     default:
       return ExitCode.Failure;

@@ -24,6 +24,13 @@ import {
   secretCreationFor,
   type SecretCreation,
 } from '@dss/keystore';
+import {
+  type ApprovalActor,
+  APPROVAL_STATUSES,
+  type ApprovalStatus,
+  type KeyApproval,
+  KeyApprovals,
+} from '@dss/keystore/key-approvals';
 import { loadRingForMove, type MoveTarget, moveMessage } from './commands/master-key-move';
 import { registerDoctor } from './commands/doctor';
 import { TransactionRunner } from '@dss/persistence';
@@ -58,6 +65,73 @@ function safeUser(): string {
   } catch {
     return 'unknown';
   }
+}
+
+interface AsFlag {
+  as?: string;
+}
+
+/** `--as NAME`: the administrator a dual-control step is taken as. */
+function asOption(): Option {
+  return new Option(
+    '--as <operator>',
+    'with DSS_DUAL_CONTROL=true: the enabled admin operator taking this step (audited with the shell user)',
+  );
+}
+
+/**
+ * The administrator of a dual-control step from the server host: `--as NAME` must name an
+ * existing, enabled admin operator. The host's shell is itself a trust boundary (whoever runs
+ * `dss-admin` can read the database); `--as` keeps the two-person rule between honest operators
+ * and names the shell user in the audit trail (`via`).
+ */
+async function approvalActor(s: Services, as: string | undefined): Promise<ApprovalActor> {
+  if (as === undefined || as.trim() === '') {
+    throw new DomainError(
+      ErrorCode.InvalidRequest,
+      'DSS_DUAL_CONTROL is on: name the administrator taking this step with --as NAME',
+    );
+  }
+  let op: OperatorSummary;
+  try {
+    op = await s.operators.get(as);
+  } catch (err) {
+    if (err instanceof DomainError && err.code === ErrorCode.NotFound)
+      throw new DomainError(ErrorCode.NotFound, `no operator named ${as}`);
+    throw err;
+  }
+  if (op.role !== 'admin' || op.disabled) {
+    throw new DomainError(
+      ErrorCode.Forbidden,
+      `--as ${op.username}: not an enabled admin operator`,
+    );
+  }
+  return { type: 'operator', name: op.username, via: ACTOR.name };
+}
+
+function approvalLine(a: KeyApproval): string {
+  return [
+    a.id,
+    a.kind.padEnd(15),
+    a.username.padEnd(20),
+    `by ${a.requestedBy}`,
+    `at ${a.requestedAt}`,
+    a.status,
+    a.decidedBy === null ? '' : `(${a.decidedBy})`,
+  ]
+    .join('  ')
+    .trimEnd();
+}
+
+function requestedOutput(opts: JsonFlag, a: KeyApproval): void {
+  print(
+    opts,
+    a,
+    [
+      `Approval request ${a.id} (${a.kind} for ${a.username}) is pending.`,
+      `Another administrator approves it: dss-admin approvals approve ${a.id} --as NAME, or in the dashboard.`,
+    ].join('\n'),
+  );
 }
 
 function print(opts: JsonFlag, json: unknown, text: string): void {
@@ -126,6 +200,9 @@ class Services {
   }
   get keyDeletions(): KeyDeletions {
     return this.context.get(KeyDeletions);
+  }
+  get keyApprovals(): KeyApprovals {
+    return this.context.get(KeyApprovals);
   }
   close(): Promise<void> {
     return this.context.close();
@@ -253,23 +330,29 @@ function buildProgram(): Command {
       'Allowed a new key pair for',
     ],
   ] as const) {
-    users
+    const command = users
       .command(name)
       .description(description)
       .argument('<username>')
-      .addOption(json())
-      .action((username: string, opts: JsonFlag) =>
-        withServices(async (s) => {
-          const method = name === 'allow-new-key' ? 'allowNewKey' : name;
-          await s.accounts[method](username, ACTOR);
-          const u = await s.accounts.get(username);
-          print(
-            opts,
-            { username: u.username, status: u.status, keyCreationBlocked: u.keyCreationBlocked },
-            `${verb} ${u.username}.`,
-          );
-        }),
-      );
+      .addOption(json());
+    if (name === 'allow-new-key') command.addOption(asOption());
+    command.action((username: string, opts: JsonFlag & AsFlag) =>
+      withServices(async (s) => {
+        if (name === 'allow-new-key' && s.keyApprovals.enabled) {
+          const actor = await approvalActor(s, opts.as);
+          requestedOutput(opts, await s.keyApprovals.request('allow_new_key', username, actor));
+          return;
+        }
+        const method = name === 'allow-new-key' ? 'allowNewKey' : name;
+        await s.accounts[method](username, ACTOR);
+        const u = await s.accounts.get(username);
+        print(
+          opts,
+          { username: u.username, status: u.status, keyCreationBlocked: u.keyCreationBlocked },
+          `${verb} ${u.username}.`,
+        );
+      }),
+    );
   }
   users
     .command('list')
@@ -550,15 +633,79 @@ function buildProgram(): Command {
     .command('cancel-deletion')
     .description("cancel a user's pending key deletion: the key signs again at once")
     .argument('<username>')
+    .addOption(asOption())
     .addOption(json())
-    .action((username: string, opts: JsonFlag) =>
+    .action((username: string, opts: JsonFlag & AsFlag) =>
       withServices(async (s) => {
+        if (s.keyApprovals.enabled) {
+          const actor = await approvalActor(s, opts.as);
+          requestedOutput(opts, await s.keyApprovals.request('cancel_deletion', username, actor));
+          return;
+        }
         const cancelled = await s.keyDeletions.cancel(username, ACTOR);
         print(
           opts,
           { cancelled: true, ...cancelled },
           `Cancelled the deletion of ${cancelled.username}'s key pair ${cancelled.keyId}; it signs again.`,
         );
+      }),
+    );
+
+  const approvals = program
+    .command('approvals')
+    .description(
+      'dual control (DSS_DUAL_CONTROL): requests to cancel a key deletion or allow a new key, approved by a second admin',
+    );
+  approvals
+    .command('list')
+    .description('list approval requests, newest first (default: the pending ones)')
+    .addOption(
+      new Option('--status <status>', 'requests in this status')
+        .choices([...APPROVAL_STATUSES, 'all'])
+        .default('pending'),
+    )
+    .addOption(json())
+    .action((opts: JsonFlag & { status: ApprovalStatus | 'all' }) =>
+      withServices(async (s) => {
+        const items = await s.keyApprovals.list(opts.status === 'all' ? undefined : opts.status);
+        print(
+          opts,
+          { items },
+          items.length === 0 ? 'No approval request.' : items.map(approvalLine).join('\n'),
+        );
+      }),
+    );
+  approvals
+    .command('approve')
+    .description(
+      'approve a request of another administrator and carry out its action at once (not your own)',
+    )
+    .argument('<id>')
+    .addOption(asOption().makeOptionMandatory())
+    .addOption(json())
+    .action((id: string, opts: JsonFlag & AsFlag) =>
+      withServices(async (s) => {
+        const outcome = await s.keyApprovals.approve(id, await approvalActor(s, opts.as));
+        const a = outcome.approval;
+        print(
+          opts,
+          outcome,
+          a.kind === 'cancel_deletion'
+            ? `Approved ${a.id}: cancelled the deletion of ${a.username}'s key pair ${outcome.cancelled!.keyId}; it signs again.`
+            : `Approved ${a.id}: allowed a new key pair for ${a.username}.`,
+        );
+      }),
+    );
+  approvals
+    .command('reject')
+    .description('reject a pending request (the requester may withdraw their own)')
+    .argument('<id>')
+    .addOption(asOption().makeOptionMandatory())
+    .addOption(json())
+    .action((id: string, opts: JsonFlag & AsFlag) =>
+      withServices(async (s) => {
+        const a = await s.keyApprovals.reject(id, await approvalActor(s, opts.as));
+        print(opts, a, `Rejected ${a.id} (${a.kind} for ${a.username}).`);
       }),
     );
 

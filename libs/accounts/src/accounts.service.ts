@@ -218,7 +218,12 @@ export class AccountsService implements OnModuleInit {
    * @throws DomainError `not_found`
    */
   allowNewKey(username: string, actor: Actor): Promise<AccountChange> {
-    return this.change(username, actor, AuditAction.UserKeyCreationAllowed, (_m, user) =>
+    return this.runner.run((m) => this.allowNewKeyIn(m, username, actor));
+  }
+
+  /** {@link allowNewKey} inside the caller's transaction (dual control: with the approval). */
+  allowNewKeyIn(m: EntityManager, username: string, actor: Actor): Promise<AccountChange> {
+    return this.changeIn(m, username, actor, AuditAction.UserKeyCreationAllowed, (_m, user) =>
       Promise.resolve(user.keyCreationBlocked ? { keyCreationBlocked: false } : {}),
     );
   }
@@ -341,25 +346,35 @@ export class AccountsService implements OnModuleInit {
     patchOf: (m: EntityManager, user: UserEntity, now: Date) => Promise<Partial<UserEntity>>,
   ): Promise<AccountChange> {
     assertActor(actor);
+    this.lookupName(username);
+    return this.runner.run((m) => this.changeIn(m, username, actor, action, patchOf));
+  }
+
+  private async changeIn(
+    m: EntityManager,
+    username: string,
+    actor: Actor,
+    action: AuditAction,
+    patchOf: (m: EntityManager, user: UserEntity, now: Date) => Promise<Partial<UserEntity>>,
+  ): Promise<AccountChange> {
+    assertActor(actor);
     const name = this.lookupName(username);
-    return this.runner.run(async (m) => {
-      const user = await this.lockByName(m, name);
-      const now = new Date(this.clock.now());
-      const patch = await patchOf(m, user, now);
-      const fields = Object.keys(patch).sort();
-      const changed = fields.length > 0;
-      if (changed) {
-        Object.assign(user, patch, { updatedAt: now });
-        await m.update(UserEntity, { id: user.id }, { ...patch, updatedAt: now });
-      }
-      await this.audit.append(m, {
-        ...this.actorOf(actor),
-        action,
-        subject: name,
-        details: { changed, fields },
-      });
-      return { changed, user: toSummary(user, now.getTime()) };
+    const user = await this.lockByName(m, name);
+    const now = new Date(this.clock.now());
+    const patch = await patchOf(m, user, now);
+    const fields = Object.keys(patch).sort();
+    const changed = fields.length > 0;
+    if (changed) {
+      Object.assign(user, patch, { updatedAt: now });
+      await m.update(UserEntity, { id: user.id }, { ...patch, updatedAt: now });
+    }
+    await this.audit.append(m, {
+      ...this.actorOf(actor),
+      action,
+      subject: name,
+      details: { changed, fields },
     });
+    return { changed, user: toSummary(user, now.getTime()) };
   }
 
   /** Normalizes a username used to look an account up; a malformed one names no account. */

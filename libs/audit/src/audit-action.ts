@@ -20,6 +20,12 @@ export enum AuditAction {
   KeyDeletionScheduled = 'key.deletion_scheduled',
   /** An administrator cancelled a scheduled deletion: the key signs again. */
   KeyDeletionCancelled = 'key.deletion_cancelled',
+  /** Dual control (`DSS_DUAL_CONTROL`): an administrator asked for a second one's approval. */
+  ApprovalRequested = 'approval.requested',
+  /** A second administrator approved a request; the action's own event follows. */
+  ApprovalApproved = 'approval.approved',
+  /** An administrator rejected a pending approval request. */
+  ApprovalRejected = 'approval.rejected',
   SignatureIssued = 'signature.issued',
   CaCreated = 'pki.ca_created',
   CaCertificateImported = 'pki.ca_certificate_imported',

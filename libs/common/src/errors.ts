@@ -21,6 +21,10 @@ export enum ErrorCode {
   Forbidden = 'forbidden',
   NotFound = 'not_found',
   Conflict = 'conflict',
+  /** Dual control: an administrator approving their own approval request. */
+  SelfApproval = 'self_approval',
+  /** An approval request that was already approved, rejected or has expired. */
+  NotPending = 'not_pending',
   UserExists = 'user_exists',
   InvalidUsername = 'invalid_username',
   CsrfFailed = 'csrf_failed',
@@ -67,6 +71,8 @@ const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.Forbidden]: 403,
   [ErrorCode.NotFound]: 404,
   [ErrorCode.Conflict]: 409,
+  [ErrorCode.SelfApproval]: 403,
+  [ErrorCode.NotPending]: 409,
   [ErrorCode.UserExists]: 409,
   [ErrorCode.InvalidUsername]: 400,
   [ErrorCode.CsrfFailed]: 403,

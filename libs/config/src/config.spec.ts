@@ -124,6 +124,11 @@ describe('loadConfig (DESIGN.md §8)', () => {
       maxKeyAgeDays: 365,
       keyDeletionGraceMs: 604_800_000,
     });
+    expect(defaults.dualControl).toBe(false);
+    expect(loadConfig({ DSS_DUAL_CONTROL: 'true' }).dualControl).toBe(true);
+    expect(() => loadConfig({ DSS_DUAL_CONTROL: 'maybe' })).toThrow(
+      /DSS_DUAL_CONTROL: expected true or false/,
+    );
     expect(loadConfig({ DSS_KEY_DELETION_GRACE: '90s' }).keyDeletionGraceMs).toBe(90_000);
     expect(loadConfig({ DSS_KEY_DELETION_GRACE: '12h' }).keyDeletionGraceMs).toBe(43_200_000);
     for (const bad of ['7', '-1d', '1w', '366d', 'soon']) {

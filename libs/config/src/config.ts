@@ -57,6 +57,11 @@ export interface DssConfig {
   readonly maxKeyAgeDays: number;
   /** `DSS_KEY_DELETION_GRACE`: ms between DeleteKeys and the key's destruction; 0: at once. */
   readonly keyDeletionGraceMs: number;
+  /**
+   * `DSS_DUAL_CONTROL`: cancelling a pending key deletion and allowing a new key pair need a
+   * second administrator's approval (a pending approval request); default false.
+   */
+  readonly dualControl: boolean;
   readonly adminBootstrapPassword: string | undefined;
   /** Absolute lifetime of an admin app token or cookie session. */
   readonly adminTokenTtlSeconds: number;
@@ -507,6 +512,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     maxBatch: r.int('DSS_MAX_BATCH', 100, 1, 1000),
     maxKeyAgeDays: r.int('DSS_MAX_KEY_AGE_DAYS', 0, 0, 36500),
     keyDeletionGraceMs: durationOf(r, 'DSS_KEY_DELETION_GRACE'),
+    dualControl: r.bool('DSS_DUAL_CONTROL', false),
     adminBootstrapPassword: r.secret(
       'DSS_ADMIN_BOOTSTRAP_PASSWORD',
       (v) => v.length >= 12 && v.length <= 128,

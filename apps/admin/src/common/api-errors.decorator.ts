@@ -25,6 +25,8 @@ const EXAMPLES: Readonly<Record<string, { message: string; retryAfterSeconds?: n
   csrf_failed: { message: 'missing or wrong X-CSRF-Token header' },
   not_found: { message: 'no such user' },
   conflict: { message: 'the last enabled admin cannot be disabled' },
+  self_approval: { message: 'a second administrator must approve: you asked for this yourself' },
+  not_pending: { message: 'the approval request is approved' },
   user_exists: { message: 'a user with this name exists' },
   weak_password: { message: 'the password is too common' },
   too_many_attempts: { message: 'too many failed logins; try again later', retryAfterSeconds: 60 },

@@ -1,6 +1,15 @@
-import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
 import { KeyDeletions } from '@dss/keystore';
+import { type KeyApproval, KeyApprovals } from '@dss/keystore/key-approvals';
+import { type Response } from 'express';
+import { ApprovalDto } from '../approvals/dto/approval.dto';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { actorOf, CurrentOperator, type OperatorContext } from '../common/operator-context';
 import { Roles } from '../common/roles.decorator';
@@ -18,6 +27,7 @@ export class KeysController {
   constructor(
     private readonly keys: KeyInventoryService,
     private readonly deletions: KeyDeletions,
+    private readonly approvals: KeyApprovals,
   ) {}
 
   @Get()
@@ -52,14 +62,23 @@ export class KeysController {
   @ApiOperation({
     summary: 'Cancel a pending key deletion',
     description:
-      'The user’s key pair signs again at once and key creation is no longer blocked. Audited (key.deletion_cancelled).',
+      'The user’s key pair signs again at once and key creation is no longer blocked. Audited (key.deletion_cancelled). With DSS_DUAL_CONTROL=true nothing changes yet: the answer is 202 with a pending approval request (audited approval.requested) that a second administrator approves with POST /api/approvals/{id}/approve.',
   })
   @ApiOkResponse({ type: PendingDeletionDto })
+  @ApiAcceptedResponse({
+    type: ApprovalDto,
+    description: 'DSS_DUAL_CONTROL=true: a pending approval request',
+  })
   @ApiErrors({ 404: ['not_found'], 409: ['conflict'] })
   cancelDeletion(
     @Param('username') username: string,
     @CurrentOperator() by: OperatorContext,
-  ): Promise<PendingDeletionDto> {
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<PendingDeletionDto | KeyApproval> {
+    if (this.approvals.enabled) {
+      res.status(202);
+      return this.approvals.request('cancel_deletion', username, actorOf(by));
+    }
     return this.deletions.cancel(username, actorOf(by));
   }
 }

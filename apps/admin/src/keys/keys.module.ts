@@ -1,8 +1,12 @@
 import { Module } from '@nestjs/common';
-import { KeyDeletions } from '@dss/keystore';
+import { ApprovalsModule } from '../approvals/approvals.module';
 import { KeysController } from './keys.controller';
 import { KeyInventoryService } from './keys.service';
 
 /** The key inventory (metadata only) and pending key deletions. */
-@Module({ controllers: [KeysController], providers: [KeyInventoryService, KeyDeletions] })
+@Module({
+  imports: [ApprovalsModule],
+  controllers: [KeysController],
+  providers: [KeyInventoryService],
+})
 export class KeysModule {}

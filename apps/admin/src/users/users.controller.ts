@@ -1,13 +1,17 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import {
+  ApiAcceptedResponse,
   ApiCreatedResponse,
   ApiOkResponse,
   ApiOperation,
   ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
+import { type KeyApproval, KeyApprovals } from '@dss/keystore/key-approvals';
+import { type Response } from 'express';
+import { ApprovalDto } from '../approvals/dto/approval.dto';
 import { ApiErrors } from '../common/api-errors.decorator';
-import { CurrentOperator, type OperatorContext } from '../common/operator-context';
+import { actorOf, CurrentOperator, type OperatorContext } from '../common/operator-context';
 import { Roles } from '../common/roles.decorator';
 import {
   ListUsersQueryDto,
@@ -24,7 +28,10 @@ const USERNAME = ApiParam({ name: 'username', type: String, example: 'alice' });
 @ApiTags('users')
 @Controller('users')
 export class UsersController {
-  constructor(private readonly users: UsersService) {}
+  constructor(
+    private readonly users: UsersService,
+    private readonly approvals: KeyApprovals,
+  ) {}
 
   @Post()
   @Roles('admin')
@@ -144,14 +151,23 @@ export class UsersController {
   @ApiOperation({
     summary: 'Allow a new key pair',
     description:
-      'After DeleteKeys a user cannot create a new key pair until an admin allows it. Idempotent.',
+      'After DeleteKeys a user cannot create a new key pair until an admin allows it. Idempotent. With DSS_DUAL_CONTROL=true nothing changes yet: the answer is 202 with a pending approval request (audited approval.requested) that a second administrator approves with POST /api/approvals/{id}/approve.',
   })
   @ApiOkResponse({ type: UserChangeDto })
+  @ApiAcceptedResponse({
+    type: ApprovalDto,
+    description: 'DSS_DUAL_CONTROL=true: a pending approval request',
+  })
   @ApiErrors({ 404: ['not_found'] })
   allowNewKey(
     @Param('username') username: string,
     @CurrentOperator() by: OperatorContext,
-  ): Promise<UserChangeDto> {
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<UserChangeDto | KeyApproval> {
+    if (this.approvals.enabled) {
+      res.status(202);
+      return this.approvals.request('allow_new_key', username, actorOf(by));
+    }
     return this.users.change(username, 'allowNewKey', by);
   }
 }

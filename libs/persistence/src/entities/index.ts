@@ -3,6 +3,7 @@ import { AuditEventEntity } from './audit-event.entity';
 import { CustodyCheckEntity } from './custody-check.entity';
 import { CertificateEntity } from './certificate.entity';
 import { CrlEntity } from './crl.entity';
+import { KeyApprovalEntity } from './key-approval.entity';
 import { KeyPairEntity } from './key-pair.entity';
 import { LoginFailureEntity } from './login-failure.entity';
 import { OperatorSessionEntity } from './operator-session.entity';
@@ -19,6 +20,11 @@ export { type AuditActorType, AuditEventEntity } from './audit-event.entity';
 export { CustodyCheckEntity, KEK_CHECK_NAME } from './custody-check.entity';
 export { type CertificateKind, CertificateEntity } from './certificate.entity';
 export { CrlEntity } from './crl.entity';
+export {
+  KeyApprovalEntity,
+  type KeyApprovalKind,
+  type KeyApprovalState,
+} from './key-approval.entity';
 export { KeyPairEntity } from './key-pair.entity';
 export { type PkiKeyName, PkiKeyEntity } from './pki-key.entity';
 export { ACCOUNT_WIDE_CLIENT, LoginFailureEntity } from './login-failure.entity';
@@ -39,4 +45,5 @@ export const ENTITIES = [
   CertificateEntity,
   CrlEntity,
   LoginFailureEntity,
+  KeyApprovalEntity,
 ] as const;

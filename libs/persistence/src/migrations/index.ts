@@ -7,6 +7,7 @@ import { LoginFailures1765500000000 } from './1765500000000-LoginFailures';
 import { CustodyChecks1765600000000 } from './1765600000000-CustodyChecks';
 import { KeyHistory1765900000000 } from './1765900000000-KeyHistory';
 import { KeyDeletionGrace1765900000001 } from './1765900000001-KeyDeletionGrace';
+import { KeyApprovals1766000000000 } from './1766000000000-KeyApprovals';
 
 /** Every migration, oldest first. Classes rather than globs, so `ts` sources and `dist` agree. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -18,4 +19,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   CustodyChecks1765600000000,
   KeyHistory1765900000000,
   KeyDeletionGrace1765900000001,
+  KeyApprovals1766000000000,
 ];

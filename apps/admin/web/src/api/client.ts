@@ -16,6 +16,7 @@ import {
   type ExportFormat,
   type KeyDeletionPage,
   type KeyDeletionQuery,
+  type Approval,
   type KeyPair,
   type KeyQuery,
   type LoginResponse,
@@ -196,6 +197,18 @@ export class AdminApi {
 
   allowNewKey(username: string): Promise<UserChange> {
     return this.request('POST', `/api/users/${segment(username)}/allow-new-key`);
+  }
+
+  listPendingApprovals(): Promise<{ items: Approval[] }> {
+    return this.request('GET', '/api/approvals?status=pending');
+  }
+
+  approve(id: string): Promise<{ approval: Approval }> {
+    return this.request('POST', `/api/approvals/${segment(id)}/approve`);
+  }
+
+  reject(id: string): Promise<Approval> {
+    return this.request('POST', `/api/approvals/${segment(id)}/reject`);
   }
 
   listKeys(query: KeyQuery): Promise<Page<KeyPair>> {

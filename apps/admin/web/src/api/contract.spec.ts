@@ -84,6 +84,13 @@ describe('the dashboard against docs/admin-openapi.json', () => {
     ['post', '/api/users/{username}/unlock', ['changed', 'user']],
     ['post', '/api/users/{username}/allow-new-key', ['changed', 'user']],
     ['get', '/api/keys', ['items', 'total', 'offset', 'limit']],
+    ['get', '/api/approvals', ['items']],
+    ['post', '/api/approvals/{id}/approve', ['approval']],
+    [
+      'post',
+      '/api/approvals/{id}/reject',
+      ['id', 'kind', 'username', 'requestedBy', 'requestedAt', 'status'],
+    ],
     ['get', '/api/audit/events', ['items', 'nextCursor']],
     ['get', '/api/audit/key-deletions', ['items', 'total', 'offset', 'limit', 'unrecorded']],
     [

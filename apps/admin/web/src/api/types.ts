@@ -117,6 +117,19 @@ export interface TemporaryPassword {
   temporaryPasswordExpiresAt: string;
 }
 
+/** A dual-control request (DSS_DUAL_CONTROL): a second administrator approves or rejects it. */
+export interface Approval {
+  id: string;
+  kind: 'cancel_deletion' | 'allow_new_key';
+  username: string;
+  requestedBy: string;
+  requestedAt: string;
+  expiresAt: string;
+  status: 'pending' | 'approved' | 'rejected' | 'expired';
+  decidedBy: string | null;
+  decidedAt: string | null;
+}
+
 export interface KeyPair {
   username: string;
   keyId: string;

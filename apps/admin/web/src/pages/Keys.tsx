@@ -1,5 +1,5 @@
-import { type FormEvent } from 'react';
-import { KEY_STATUSES } from '../api/types';
+import { type FormEvent, useState } from 'react';
+import { type Approval, KEY_STATUSES } from '../api/types';
 import { KeyStatusBadge } from '../components/Badge';
 import { ErrorMessage, Loading } from '../components/Feedback';
 import { Pager } from '../components/Pager';
@@ -15,6 +15,7 @@ import {
 } from '../lib/filters';
 import { formatDateTime, formatFingerprint, keyStatusLabel } from '../lib/format';
 import { offsetPageInfo, offsetPageLabel } from '../lib/paging';
+import { canWrite } from '../lib/routes';
 import { navigate } from '../router';
 
 export function Keys({ search }: { search: string }) {
@@ -86,6 +87,8 @@ export function Keys({ search }: { search: string }) {
           )}
         </div>
       </form>
+
+      <PendingApprovals />
 
       <ErrorMessage error={page.error} />
       {!data && !page.error && <Loading />}
@@ -170,5 +173,105 @@ export function Keys({ search }: { search: string }) {
         </>
       )}
     </>
+  );
+}
+
+const APPROVAL_KINDS: Record<Approval['kind'], string> = {
+  cancel_deletion: 'Cancel key deletion',
+  allow_new_key: 'Allow a new key pair',
+};
+
+/**
+ * Dual control (DSS_DUAL_CONTROL): requests waiting for a second administrator. Admins see
+ * Approve / Reject on other administrators' requests; auditors only read. Hidden when none wait.
+ */
+function PendingApprovals() {
+  const { api, session } = useApp();
+  const [round, setRound] = useState(0);
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<unknown>(undefined);
+  const pending = useLoad(() => api.listPendingApprovals(), String(round));
+  const items = pending.data?.items ?? [];
+  if (items.length === 0 && pending.error === undefined && failure === undefined) return null;
+  const writer = canWrite(session.role);
+  const decide = (work: () => Promise<unknown>): void => {
+    setBusy(true);
+    setFailure(undefined);
+    work().then(
+      () => {
+        setBusy(false);
+        setRound((r) => r + 1);
+      },
+      (error: unknown) => {
+        setBusy(false);
+        setFailure(error);
+        setRound((r) => r + 1);
+      },
+    );
+  };
+  return (
+    <section aria-labelledby="pending-approvals">
+      <h2 id="pending-approvals">Pending approvals</h2>
+      <p className="lead">
+        Dual control: another administrator asked for these; a second one must approve.
+      </p>
+      <ErrorMessage error={pending.error ?? failure} />
+      {items.length > 0 && (
+        <div className="table-wrap">
+          <table className="table" aria-busy={busy || pending.loading}>
+            <caption className="visually-hidden">Pending approval requests</caption>
+            <thead>
+              <tr>
+                <th scope="col">User</th>
+                <th scope="col">Request</th>
+                <th scope="col">Asked by</th>
+                <th scope="col">Asked</th>
+                <th scope="col">Expires</th>
+                {writer && <th scope="col">Decision</th>}
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((a) => (
+                <tr key={a.id}>
+                  <th scope="row" data-label="User">
+                    {a.username}
+                  </th>
+                  <td data-label="Request">{APPROVAL_KINDS[a.kind]}</td>
+                  <td data-label="Asked by">{a.requestedBy}</td>
+                  <td data-label="Asked">{formatDateTime(a.requestedAt)}</td>
+                  <td data-label="Expires">{formatDateTime(a.expiresAt)}</td>
+                  {writer && (
+                    <td data-label="Decision">
+                      {a.requestedBy === session.username ? (
+                        <span className="cell-note">your request: another admin decides</span>
+                      ) : (
+                        <>
+                          <button
+                            type="button"
+                            className="button button-primary"
+                            disabled={busy}
+                            onClick={() => decide(() => api.approve(a.id))}
+                          >
+                            Approve
+                          </button>{' '}
+                          <button
+                            type="button"
+                            className="button"
+                            disabled={busy}
+                            onClick={() => decide(() => api.reject(a.id))}
+                          >
+                            Reject
+                          </button>
+                        </>
+                      )}
+                    </td>
+                  )}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
   );
 }
