@@ -22,8 +22,8 @@ import {
   recordKekCheck,
   rewrapAll,
   secretCreationFor,
-  type SecretCreation,
 } from '@dss/keystore';
+import { type SecretCreation } from '@dss/common';
 import { loadRingForMove, type MoveTarget, moveMessage } from './commands/master-key-move';
 import { registerDoctor } from './commands/doctor';
 import { TransactionRunner } from '@dss/persistence';
