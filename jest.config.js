@@ -1,6 +1,8 @@
 // Two projects: `unit` (*.spec.ts beside the source) and `e2e` (test/**/*.e2e-spec.ts over real HTTP).
 // Both run against the database chosen by DSS_DATABASE_URL (unset: embedded SQLite).
 const moduleNameMapper = {
+  // Test support (test/support/*) for the specs beside the sources, as for the e2e suites.
+  '^@dss/testing/(.*)$': '<rootDir>/test/support/$1',
   '^@dss/([a-z-]+)$': '<rootDir>/libs/$1/src',
   '^@dss/([a-z-]+)/(.*)$': '<rootDir>/libs/$1/src/$2',
 };

@@ -22,7 +22,6 @@ import {
   recordKekCheck,
   rewrapAll,
   secretCreationFor,
-  type SecretCreation,
 } from '@dss/keystore';
 import {
   type ApprovalActor,
@@ -31,6 +30,7 @@ import {
   type KeyApproval,
   KeyApprovals,
 } from '@dss/keystore/key-approvals';
+import { type SecretCreation } from '@dss/common';
 import { loadRingForMove, type MoveTarget, moveMessage } from './commands/master-key-move';
 import { registerDoctor } from './commands/doctor';
 import { TransactionRunner } from '@dss/persistence';

@@ -26,21 +26,21 @@ import {
   MasterKeyRing,
   recordKekCheck,
   secretCreationFor,
-  SecretMissingError,
   type ServerIdentity,
 } from '@dss/keystore';
+import { SecretMissingError } from '@dss/common';
 import {
   bodyNotJson,
   createRedisSessionStore,
   type HotDispatch,
   hotRoutes,
-  type RateLimitFactory,
   renderError,
   SealedExchange,
   SESSION_STORE,
   SESSION_STORE_KEY_LABEL,
   type SessionStore,
 } from '@dss/secure-channel';
+import { type RateLimitFactory } from '@dss/common';
 import { type Express } from 'express';
 import { type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
 import { existsSync } from 'node:fs';

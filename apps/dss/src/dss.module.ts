@@ -14,10 +14,10 @@ import { KeystoreModule, type MasterKeyRing, type ServerIdentity } from '@dss/ke
 import {
   PlainErrorFilter,
   SecureChannelInterceptor,
-  type RateLimitFactory,
   SecureChannelModule,
   type SessionStore,
 } from '@dss/secure-channel';
+import { type RateLimitFactory } from '@dss/common';
 import { type Logger } from 'pino';
 import { AuthModule } from './auth/auth.module';
 import { CaModule } from './ca/ca.module';

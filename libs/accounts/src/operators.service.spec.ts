@@ -11,8 +11,8 @@ import {
   TransactionRunner,
 } from '@dss/persistence';
 import { type DataSource } from 'typeorm';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
-import { domainErrorOf } from '../../../test/support/thrown';
+import { createTestDatabase, type TestDatabase } from '@dss/testing/database';
+import { domainErrorOf } from '@dss/testing/thrown';
 import { type Actor } from './account.types';
 import { CredentialCore } from './credential-core';
 import { OperatorsService } from './operators.service';

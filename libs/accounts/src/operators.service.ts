@@ -4,7 +4,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AuditAction, AuditService } from '@dss/audit';
 import { type Clock, CLOCK, DomainError, ErrorCode } from '@dss/common';
 import { DSS_CONFIG, type DssConfig } from '@dss/config';
-import { writeSecretFile } from '@dss/keystore';
+import { writeSecretFile } from '@dss/common';
 import {
   isUniqueViolation,
   OperatorEntity,

@@ -6,7 +6,7 @@ import {
   MAY_CREATE_SECRETS,
   readSecretFile,
   type SecretCreation,
-} from '@dss/keystore';
+} from '@dss/common';
 
 /** File name of the generated pepper inside the data directory. */
 export const PEPPER_FILE_NAME = 'pepper';

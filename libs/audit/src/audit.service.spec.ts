@@ -6,7 +6,7 @@ import {
   TransactionRunner,
 } from '@dss/persistence';
 import { type DataSource } from 'typeorm';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
+import { createTestDatabase, type TestDatabase } from '@dss/testing/database';
 import { AuditAction } from './audit-action';
 import { AUDIT_HEAD_MISSING, AuditService } from './audit.service';
 import { canonicalJson } from './canonical-json';

@@ -10,3 +10,6 @@ export * from './request-pipeline';
 export * from './unavailable';
 export * from './answers-within';
 export * from './json-body';
+export * from './rate-limiter';
+export * from './atomic-file';
+export * from './secret-file';

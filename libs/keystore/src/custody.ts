@@ -11,7 +11,7 @@ import {
 import { type DataSource } from 'typeorm';
 import { DEFAULT_MASTER_KEY_FILE_NAME, type MasterKeyRing } from './master-key-ring';
 import { NO_KEK_ID } from './rewrap';
-import { type SecretCreation } from './secret-file';
+import { type SecretCreation } from '@dss/common';
 
 /** File name of the generated pepper inside the data directory (as `@dss/accounts` writes it). */
 const PEPPER_FILE_NAME = 'pepper';

@@ -1,4 +1,3 @@
-export * from './atomic-file';
 export * from './kek';
 export * from './key-wrap';
 export * from './keystore.module';
@@ -7,7 +6,6 @@ export * from './keystore.tokens';
 export * from './master-key-ring';
 export * from './pkcs11-kek';
 export * from './rewrap';
-export * from './secret-file';
 export * from './server-identity';
 export * from './signing';
 export * from './signing-key-cache';

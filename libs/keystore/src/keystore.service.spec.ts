@@ -2,7 +2,7 @@ import { randomUUID, verify } from 'node:crypto';
 import { Test } from '@nestjs/testing';
 import { type DataSource } from 'typeorm';
 import { KeyPairEntity, openDataSource, UserEntity } from '@dss/persistence';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
+import { createTestDatabase, type TestDatabase } from '@dss/testing/database';
 import { KeyUnwrapError } from './key-wrap';
 import { KeystoreModule } from './keystore.module';
 import { KeystoreService, UnknownMasterKeyError } from './keystore.service';

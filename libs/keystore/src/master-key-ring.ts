@@ -13,7 +13,7 @@ import {
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { type DssConfig, isKey32 } from '@dss/config';
-import { writeFileAtomic } from './atomic-file';
+import { writeFileAtomic } from '@dss/common';
 import { FileKek, type Kek, kekIdOf, MASTER_KEY_BYTES } from './kek';
 import { Pkcs11Kek } from './pkcs11-kek';
 import {
@@ -21,7 +21,7 @@ import {
   MAY_CREATE_SECRETS,
   type SecretCreation,
   writeSecretFile,
-} from './secret-file';
+} from '@dss/common';
 
 /** File name of the generated master key ring inside the data directory (DESIGN.md §4). */
 export const DEFAULT_MASTER_KEY_FILE_NAME = 'master.key';

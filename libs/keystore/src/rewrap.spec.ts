@@ -1,7 +1,7 @@
 import { createHash, randomUUID, verify } from 'node:crypto';
 import { type DataSource } from 'typeorm';
 import { KeyPairEntity, openDataSource, TransactionRunner, UserEntity } from '@dss/persistence';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
+import { createTestDatabase, type TestDatabase } from '@dss/testing/database';
 import { KeystoreService } from './keystore.service';
 import { MasterKeyRing } from './master-key-ring';
 import { kekUsage, rewrapAll } from './rewrap';

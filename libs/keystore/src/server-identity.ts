@@ -7,8 +7,8 @@ import {
 } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { writeFileAtomic } from './atomic-file';
-import { loadOrCreateSecret, MAY_CREATE_SECRETS, type SecretCreation } from './secret-file';
+import { writeFileAtomic } from '@dss/common';
+import { loadOrCreateSecret, MAY_CREATE_SECRETS, type SecretCreation } from '@dss/common';
 
 /** The server's long-term ECDSA P-256 identity (PROTOCOL.md §1), which signs every handshake. */
 export interface ServerIdentity {

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
+import { createTestDatabase, type TestDatabase } from '@dss/testing/database';
 import { buildDataSourceOptions, engineOf, openDataSource, SQLITE_FILE_NAME } from './data-source';
 
 describe('engineOf', () => {

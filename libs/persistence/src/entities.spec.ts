@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { type DataSource } from 'typeorm';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
+import { createTestDatabase, type TestDatabase } from '@dss/testing/database';
 import { openDataSource } from './data-source';
 import {
   AUDIT_CHAIN_HEAD_ID,

@@ -1,5 +1,5 @@
 import { type DataSource } from 'typeorm';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
+import { createTestDatabase, type TestDatabase } from '@dss/testing/database';
 import { openDataSource } from './data-source';
 import { MIGRATIONS } from './migrations';
 import { ManualClock } from '@dss/common';

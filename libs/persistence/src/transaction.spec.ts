@@ -1,5 +1,5 @@
 import { type DataSource } from 'typeorm';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
+import { createTestDatabase, type TestDatabase } from '@dss/testing/database';
 import { engineOf, openDataSource } from './data-source';
 import { AuditChainHeadEntity, UserEntity } from './entities';
 import { AsyncMutex, TransactionRunner } from './transaction';

@@ -5,7 +5,7 @@ import { openDataSource, TransactionRunner } from '@dss/persistence';
 import { type Response } from 'express';
 import { loadConfig } from '@dss/config';
 import { type DataSource } from 'typeorm';
-import { createTestDatabase, type TestDatabase } from '../../../../test/support/database';
+import { createTestDatabase, type TestDatabase } from '@dss/testing/database';
 import { type OperatorContext } from '../common/operator-context';
 import { AuditQueryService } from './audit-query.service';
 

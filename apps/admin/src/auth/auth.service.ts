@@ -3,7 +3,7 @@ import { BOOTSTRAP_OPERATOR, OperatorsService } from '@dss/accounts';
 import { type Clock, CLOCK, DomainError, ErrorCode } from '@dss/common';
 import { DSS_CONFIG, type DssConfig } from '@dss/config';
 import { OperatorEntity } from '@dss/persistence';
-import { RateLimiter } from '@dss/secure-channel';
+import { RateLimiter } from '@dss/common';
 import { DataSource, IsNull } from 'typeorm';
 import { type OperatorContext } from '../common/operator-context';
 import { type ChangePasswordDto, type ChangePasswordResponseDto } from './dto/change-password.dto';

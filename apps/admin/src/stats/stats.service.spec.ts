@@ -3,7 +3,7 @@ import { ManualClock } from '@dss/common';
 import { KeyPairEntity, openDataSource, TransactionRunner, UserEntity } from '@dss/persistence';
 import { randomUUID } from 'node:crypto';
 import { type DataSource } from 'typeorm';
-import { createTestDatabase, type TestDatabase } from '../../../../test/support/database';
+import { createTestDatabase, type TestDatabase } from '@dss/testing/database';
 import { SIGNATURE_DAYS, StatsService } from './stats.service';
 
 const HOUR = 3_600_000;

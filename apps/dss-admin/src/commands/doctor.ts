@@ -10,9 +10,9 @@ import {
   isPopulated,
   loadOrCreateServerIdentity,
   MasterKeyRing,
-  type SecretCreation,
   secretCreationFor,
 } from '@dss/keystore';
+import { type SecretCreation } from '@dss/common';
 import { type Command, Option } from 'commander';
 import { ExitCode } from '../exit-codes';
 

@@ -2,12 +2,8 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DomainError, ErrorCode } from '@dss/common';
 import { type DssConfig } from '@dss/config';
-import {
-  DEFAULT_MASTER_KEY_FILE_NAME,
-  MasterKeyRing,
-  Pkcs11Kek,
-  type SecretCreation,
-} from '@dss/keystore';
+import { DEFAULT_MASTER_KEY_FILE_NAME, MasterKeyRing, Pkcs11Kek } from '@dss/keystore';
+import { type SecretCreation } from '@dss/common';
 
 /** Where `dss-admin master-key rotate --to` moves the master key. */
 export type MoveTarget = 'file' | 'pkcs11';

@@ -7,11 +7,10 @@ import { TransactionRunner } from '@dss/persistence';
 import {
   type ChannelSession,
   RATE_LIMITS,
-  type RateLimit,
-  type RateLimitFactory,
   SESSION_STORE,
   type SessionStore,
 } from '@dss/secure-channel';
+import { type RateLimit, type RateLimitFactory } from '@dss/common';
 import { type ChangePasswordDto } from './dto/change-password.dto';
 import { type LoginDto, type LoginResponse } from './dto/login.dto';
 

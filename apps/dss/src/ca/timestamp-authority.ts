@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { type Clock, CLOCK, DomainError, ErrorCode } from '@dss/common';
 import { DSS_CONFIG, type DssConfig } from '@dss/config';
 import { PkiService } from '@dss/pki';
-import { RateLimiter } from '@dss/secure-channel';
+import { RateLimiter } from '@dss/common';
 import { type Request } from 'express';
 
 /** A TimeStampReq is a hash and a few fields; 16 KiB is generous (extensions included). */

@@ -5,7 +5,7 @@ import {
   type KeyObject,
 } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readSecretFile, writeSecretFile } from '@dss/keystore/secret-file';
+import { readSecretFile, writeSecretFile } from '@dss/common';
 import { parseVerifierKey, type NoteVerifier, verifierKey } from './note';
 
 /** The Ed25519 key that signs the log's checkpoints (docs/AUDIT-LOG.md §3). */

@@ -2,7 +2,7 @@ import { ManualClock } from '@dss/common';
 import { AuditEventEntity, openDataSource, TransactionRunner } from '@dss/persistence';
 import pino from 'pino';
 import { type DataSource } from 'typeorm';
-import { createTestDatabase, type TestDatabase } from '../../../../test/support/database';
+import { createTestDatabase, type TestDatabase } from '@dss/testing/database';
 import { AuditAction } from '../audit-action';
 import { chainHash } from '../audit-chain';
 import { AuditService } from '../audit.service';

@@ -7,12 +7,8 @@ import {
 } from '@nestjs/common';
 import { type Clock, CLOCK } from '@dss/common';
 import { type ServerIdentity } from '@dss/keystore';
-import {
-  MemorySessionStore,
-  memoryRateLimits,
-  type RateLimitFactory,
-  type SessionStore,
-} from '../session';
+import { memoryRateLimits, type RateLimitFactory } from '@dss/common';
+import { MemorySessionStore, type SessionStore } from '../session';
 import { SealedExchange } from './sealed-exchange';
 import { SecureChannelService } from './secure-channel.service';
 import {

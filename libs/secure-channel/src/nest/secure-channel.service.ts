@@ -9,7 +9,8 @@ import {
   parseHandshakeRequest,
   serverHandshake,
 } from '../protocol';
-import { type RateLimit, type RateLimitFactory, type SessionStore } from '../session';
+import { type RateLimit, type RateLimitFactory } from '@dss/common';
+import { type SessionStore } from '../session';
 import {
   CHANNEL_OPTIONS,
   type ChannelOptions,

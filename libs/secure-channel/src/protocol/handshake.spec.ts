@@ -11,7 +11,7 @@ import {
   type HandshakeResponseWire,
 } from './handshake';
 import { x25519GenerateKeyPair, x25519SharedSecret } from './x25519';
-import { thrownBy } from '../../../../test/support/thrown';
+import { thrownBy } from '@dss/testing/thrown';
 
 const channelErrorOf = (fn: () => unknown): ChannelError => thrownBy(ChannelError, fn);
 

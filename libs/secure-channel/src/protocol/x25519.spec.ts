@@ -3,7 +3,7 @@ import { b64uEncode } from './b64u';
 import { ChannelError, ChannelErrorCode } from './errors';
 import { parseHandshakeRequest, serverHandshake } from './handshake';
 import { x25519GenerateKeyPair, x25519SharedSecret } from './x25519';
-import { thrownBy } from '../../../../test/support/thrown';
+import { thrownBy } from '@dss/testing/thrown';
 
 // The DER path this module used before it went through JWK: RFC 8410 §4 SPKI around the raw key.
 const SPKI_X25519_PREFIX = Buffer.from('302a300506032b656e032100', 'hex');

@@ -1,5 +1,4 @@
 export * from './memory-session-store';
-export * from './rate-limiter';
 export * from './replay-window';
 export * from './session';
 export * from './redis-session-store';

@@ -1,6 +1,6 @@
 import { DependencyUnavailableError, ManualClock } from '@dss/common';
 import { randomBytes } from 'node:crypto';
-import { type OwnRedis, startOwnRedis } from '../../../../test/support/redis-server';
+import { type OwnRedis, startOwnRedis } from '@dss/testing/redis-server';
 import { b64uEncode } from '../protocol';
 import { createRedisSessionStore, type RedisSessionStore } from './redis-session-store';
 import { ReplayWindow } from './replay-window';

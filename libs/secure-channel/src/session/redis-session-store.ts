@@ -2,7 +2,7 @@ import { type Clock, DependencyUnavailableError, systemClock } from '@dss/common
 import { Redis } from 'ioredis';
 import { b64uDecode } from '../protocol';
 import { type SessionLimits } from './memory-session-store';
-import { type RateLimit, type RateLimitFactory } from './rate-limiter';
+import { type RateLimit, type RateLimitFactory } from '@dss/common';
 import { ACCEPT, CREATE, LOOKUP, SET_BOX, TAKE_TOKEN } from './redis-scripts';
 import {
   type ChannelSession,

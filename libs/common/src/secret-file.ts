@@ -1,4 +1,4 @@
-import { DomainError, ErrorCode } from '@dss/common';
+import { DomainError, ErrorCode } from './errors';
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { writeFileAtomic } from './atomic-file';
 

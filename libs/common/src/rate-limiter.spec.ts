@@ -1,4 +1,4 @@
-import { ManualClock } from '@dss/common';
+import { ManualClock } from './clock';
 import { RateLimiter } from './rate-limiter';
 
 describe('RateLimiter', () => {

@@ -1,4 +1,4 @@
-import { type Clock, systemClock } from '@dss/common';
+import { type Clock, systemClock } from './clock';
 
 interface Bucket {
   tokens: number;

@@ -1,4 +1,4 @@
-import { ErrorCode } from '@dss/common';
+import { ErrorCode } from './errors';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
