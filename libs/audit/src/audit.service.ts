@@ -10,7 +10,9 @@ import {
 } from '@dss/persistence';
 import { type EntityManager, MoreThan } from 'typeorm';
 import { type AuditAction } from './audit-action';
-import { chainHash } from './audit-chain';
+import { chainHash, freshEventCanonicalJson, rememberCanonical } from './audit-chain';
+import { leafHash } from './log/merkle';
+import { rememberLeafHash } from './log/tree-store';
 import { canonicalJson, type JsonValue } from './canonical-json';
 
 /** What a caller says happened. Never secrets: no passwords, keys or documents. */
@@ -109,7 +111,10 @@ export class AuditService {
         details: canonicalJson(input.details ?? {}),
         prevHash: hash,
       });
-      row.hash = chainHash(hash, row);
+      const canonical = freshEventCanonicalJson(row);
+      row.hash = chainHash(hash, row, canonical);
+      rememberCanonical(row, canonical);
+      rememberLeafHash(row.hash, leafHash(Buffer.from(canonical, 'utf8')));
       hash = row.hash;
       insertParams.push(
         row.seq,

@@ -1,5 +1,5 @@
-import { type EntityManager, MoreThan } from 'typeorm';
-import { eventCanonicalJson, type ChainedFields } from '../audit-chain';
+import { type EntityManager, In, MoreThan } from 'typeorm';
+import { canonicalOf, type ChainedFields } from '../audit-chain';
 import { CompactRange, leafHash, type TreeNode } from './merkle';
 
 /**
@@ -13,7 +13,32 @@ export const LOG_STATE_ID = 1;
 
 /** Leaf `seq - 1` of the tree is the UTF-8 canonical JSON of event `seq` (docs/AUDIT-LOG.md §2). */
 export function leafBytes(event: ChainedFields): Buffer {
-  return Buffer.from(eventCanonicalJson(event), 'utf8');
+  return Buffer.from(canonicalOf(event), 'utf8');
+}
+
+/** Most leaf hashes kept between the appender and the tree builder of one process. */
+const APPENDED_LEAVES_MAX = 65_536;
+/** Most events the builder re-reads by `seq` list; past it, it reads the whole range. */
+const MISSING_BY_LIST_MAX = 500;
+
+/**
+ * Leaf hashes of the events this process appended, by chain hash, until the tree builder takes
+ * them: the builder then needs only each new row's `seq` and `hash`, instead of reading the whole
+ * event back and building its canonical JSON again. Keyed by the chain hash, which covers the
+ * event's canonical JSON and its predecessor: a row whose stored hash matches is the event that
+ * was appended (a rolled-back append leaves a key no committed row carries). A row edited in the
+ * database after its append keeps the leaf of what was appended, which is what the log must
+ * commit to; verification recomputes every leaf from the stored row and reports the edit. Events
+ * of other instances, or from before a restart, are read and hashed as before.
+ */
+const appendedLeaves = new Map<string, Buffer>();
+
+export function rememberLeafHash(chainHashHex: string, leaf: Buffer): void {
+  appendedLeaves.set(chainHashHex, leaf);
+  if (appendedLeaves.size > APPENDED_LEAVES_MAX) {
+    const oldest = appendedLeaves.keys().next();
+    if (!oldest.done) appendedLeaves.delete(oldest.value);
+  }
 }
 
 export interface TreeState {
@@ -62,16 +87,36 @@ export async function extendTree(
 ): Promise<TreeState & { added: number }> {
   const state = await readTreeState(m, lock);
   if (!state) throw new Error('audit log: the tree state row is missing (migrations not applied?)');
-  const events = await m.find<ChainedFields & { seq: number }>('AuditEventEntity', {
-    where: { seq: MoreThan(state.size) },
-    order: { seq: 'ASC' },
-    take: maxLeaves,
-  });
+  const heads = await m.query<{ seq: number | string; hash: string }[]>(
+    `SELECT ${q(m, 'seq')}, ${q(m, 'hash')} FROM ${q(m, 'audit_events')} WHERE ${q(m, 'seq')} > ? ORDER BY ${q(m, 'seq')} ASC LIMIT ${Math.trunc(maxLeaves)}`,
+    [state.size],
+  );
+  const missing = heads.filter((h) => !appendedLeaves.has(h.hash)).map((h) => Number(h.seq));
+  const read =
+    missing.length === 0
+      ? []
+      : await m.find<ChainedFields & { seq: number }>('AuditEventEntity', {
+          where: {
+            seq: missing.length <= MISSING_BY_LIST_MAX ? In(missing) : MoreThan(state.size),
+          },
+          order: { seq: 'ASC' },
+          take: maxLeaves,
+        });
+  const bySeq = new Map(read.map((e) => [e.seq, e]));
   const range = new CompactRange(state.size, state.compact);
   const nodes: TreeNode[] = [];
-  for (const event of events) {
-    if (event.seq !== range.size + 1) break;
-    nodes.push(...range.append(leafHash(leafBytes(event))));
+  for (const head of heads) {
+    const seq = Number(head.seq);
+    if (seq !== range.size + 1) break;
+    let leaf = appendedLeaves.get(head.hash);
+    if (leaf === undefined) {
+      const event = bySeq.get(seq);
+      if (event === undefined) break;
+      leaf = leafHash(leafBytes(event));
+    }
+    // Taken: a failed transaction only sends the next attempt down the slower path.
+    appendedLeaves.delete(head.hash);
+    nodes.push(...range.append(leaf));
   }
   const added = range.size - state.size;
   if (added === 0) return { ...state, added };
