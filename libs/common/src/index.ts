@@ -13,3 +13,4 @@ export * from './json-body';
 export * from './rate-limiter';
 export * from './atomic-file';
 export * from './secret-file';
+export * from './optional-field';

@@ -1,4 +1,5 @@
-import { IsIn, IsOptional } from 'class-validator';
+import { OptionalField } from '@dss/common';
+import { IsIn } from 'class-validator';
 import { KEY_ALGORITHMS, type KeyAlgorithm } from '@dss/keystore';
 
 export { KEY_ALGORITHMS, type KeyAlgorithm };
@@ -8,14 +9,14 @@ export { KEY_ALGORITHMS, type KeyAlgorithm };
  * `ed25519` too (docs/SIGNATURES.md, "Key lifecycle").
  */
 export class CreateKeysDto {
-  @IsOptional()
+  @OptionalField()
   @IsIn(KEY_ALGORITHMS)
   algorithm?: KeyAlgorithm;
 }
 
 /** `POST /v1/keys/rotate`: `{}` keeps the current key's algorithm, or names another. */
 export class RotateKeysDto {
-  @IsOptional()
+  @OptionalField()
   @IsIn(KEY_ALGORITHMS)
   algorithm?: KeyAlgorithm;
 }

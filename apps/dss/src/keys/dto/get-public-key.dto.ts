@@ -1,4 +1,5 @@
-import { IsISO8601, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { OptionalField } from '@dss/common';
+import { IsISO8601, IsString, IsUUID, Length } from 'class-validator';
 import { type KeyInfo } from './create-keys.dto';
 
 /**
@@ -7,16 +8,16 @@ import { type KeyInfo } from './create-keys.dto';
  * ISO 8601 time), at most one of the two (docs/SIGNATURES.md, "Key lifecycle").
  */
 export class GetPublicKeyDto {
-  @IsOptional()
+  @OptionalField()
   @IsString()
   @Length(1, 128)
   username?: string;
 
-  @IsOptional()
+  @OptionalField()
   @IsUUID('all', { message: 'keyId must be a key id (UUID)' })
   keyId?: string;
 
-  @IsOptional()
+  @OptionalField()
   @IsISO8601({ strict: true }, { message: 'at must be an ISO 8601 time' })
   @Length(1, 64)
   at?: string;

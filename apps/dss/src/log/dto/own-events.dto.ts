@@ -1,4 +1,5 @@
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { OptionalField } from '@dss/common';
+import { IsInt, Max, Min } from 'class-validator';
 
 /** Most events in one page of `POST /v1/log/events`. */
 export const MAX_OWN_EVENTS = 100;
@@ -7,13 +8,13 @@ export const DEFAULT_OWN_EVENTS = 20;
 /** `POST /v1/log/events` (sealed, docs/AUDIT-LOG.md §5.1): one page of the caller's own events. */
 export class OwnEventsDto {
   /** Only events older than this log index (the previous page's `next`); absent: the newest. */
-  @IsOptional()
+  @OptionalField()
   @IsInt()
   @Min(1)
   @Max(Number.MAX_SAFE_INTEGER)
   before?: number;
 
-  @IsOptional()
+  @OptionalField()
   @IsInt()
   @Min(1)
   @Max(MAX_OWN_EVENTS)

@@ -1,10 +1,10 @@
+import { OptionalField } from '@dss/common';
 import { Type } from 'class-transformer';
 import {
   ArrayMinSize,
   IsArray,
   IsDefined,
   IsIn,
-  IsOptional,
   IsString,
   Matches,
   ValidateNested,
@@ -24,21 +24,21 @@ export type SignatureFormat = (typeof SIGNATURE_FORMATS)[number];
 
 /** PROTOCOL.md §4 `POST /v1/signatures`: exactly one of `document` or `digest` (checked in the service). */
 export class SignDto {
-  @IsOptional()
+  @OptionalField()
   @IsString()
   @Matches(B64U, { message: 'document must be base64url without padding' })
   document?: string;
 
-  @IsOptional()
+  @OptionalField()
   @IsString()
   @Matches(B64U, { message: 'digest must be base64url without padding' })
   digest?: string;
 
-  @IsOptional()
+  @OptionalField()
   @IsIn(SIGNATURE_ENCODINGS)
   encoding?: SignatureEncoding;
 
-  @IsOptional()
+  @OptionalField()
   @IsIn(SIGNATURE_FORMATS)
   format?: SignatureFormat;
 }
@@ -104,7 +104,7 @@ export class SignBatchDto {
   @Type(() => BatchItemDto)
   items!: BatchItemDto[];
 
-  @IsOptional()
+  @OptionalField()
   @IsIn(SIGNATURE_ENCODINGS)
   encoding?: SignatureEncoding;
 }
