@@ -24,6 +24,7 @@ import {
   loadOrCreateServerIdentity,
   logKeyCreationFor,
   MasterKeyRing,
+  nativeDigestSignerProblem,
   recordKekCheck,
   secretCreationFor,
   type ServerIdentity,
@@ -202,6 +203,10 @@ export async function createDssApp(
   const state = await inspectInstallation(config);
   const creation = secretCreationFor(state);
   for (const warning of custodyWarnings(config)) logger.warn(warning);
+  const digestSigner = nativeDigestSignerProblem();
+  if (digestSigner !== null) {
+    logger.warn(`digest signing runs in JavaScript, about fifty times slower: ${digestSigner}`);
+  }
   const identity = loadOrCreateServerIdentity(config.serverKeyFile, creation);
   if (identity.created) {
     logger.warn(

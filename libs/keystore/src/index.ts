@@ -8,6 +8,7 @@ export * from './pkcs11-kek';
 export * from './rewrap';
 export * from './server-identity';
 export * from './signing';
+export { derToP1363, nativeDigestSignerProblem } from './native-digest-signer';
 export * from './signing-key-cache';
 export * from './custody';
 export * from './key-deletions';

@@ -6,6 +6,7 @@ import {
   sign,
 } from 'node:crypto';
 import { p256, p384 } from '@noble/curves/nist';
+import { derToP1363, type NativeKey, nativeDigestSigner } from './native-digest-signer';
 import { publicKeyFingerprint } from './server-identity';
 
 /** Signature encodings of PROTOCOL.md §4: ASN.1 DER (the default) or IEEE P1363 `r || s`. */
@@ -81,8 +82,10 @@ export function generateSigningKeyPair(
 /**
  * An unwrapped signing key: ECDSA P-256 (the default), ECDSA P-384 or Ed25519. ECDSA documents
  * are signed natively (OpenSSL hashes them with SHA-256, or SHA-384 for P-384); a
- * client-supplied digest is signed with noble-curves without hashing again, because Node's
- * `crypto.sign` always hashes its input. Both produce signatures over H(document) that
+ * client-supplied digest is signed by OpenSSL too, without hashing again, through the small
+ * native module `npm ci` builds (Node's `crypto.sign` always hashes its input), or, where that
+ * module could not be built, with noble-curves in JavaScript, some fifty times slower.
+ * Both produce signatures over H(document) that
  * `crypto.verify(hash, document, publicKey, sig)` and `openssl dgst -sha256|-sha384 -verify`
  * accept (PROTOCOL.md §4). Ed25519 signs the document itself (RFC 8032 PureEdDSA): there is no
  * digest mode and one encoding, the 64-byte `R || S`.
@@ -91,6 +94,8 @@ export class SigningKey {
   readonly #privateKey: KeyObject;
   /** The private scalar, for ECDSA digest signing; wiped by {@link SigningKey.destroy}. */
   readonly #d: Buffer;
+  /** The same key inside OpenSSL, for digest signing; null for Ed25519 or without the module. */
+  readonly #native: NativeKey | null;
   #destroyed = false;
 
   /** The public half, for verification and fingerprints. */
@@ -99,20 +104,27 @@ export class SigningKey {
   private constructor(
     privateKey: KeyObject,
     d: Buffer,
+    native: NativeKey | null,
     readonly algorithm: KeyAlgorithm,
   ) {
     this.#privateKey = privateKey;
     this.#d = d;
+    this.#native = native;
     this.publicKey = createPublicKey(privateKey);
   }
 
   /**
    * Imports a PKCS#8 DER private key of `algorithm` (default ECDSA P-256). The caller keeps
-   * ownership of `der` (and should zero-fill it).
+   * ownership of `der` (and should zero-fill it). `nativeDigests: false` keeps digest signing in
+   * JavaScript even where the native module is built (for tests and the benchmark).
    *
    * @throws TypeError when `der` is not a PKCS#8 private key of that algorithm.
    */
-  static fromPkcs8(der: Buffer, algorithm: KeyAlgorithm = SIGNING_KEY_ALGORITHM): SigningKey {
+  static fromPkcs8(
+    der: Buffer,
+    algorithm: KeyAlgorithm = SIGNING_KEY_ALGORITHM,
+    options: { nativeDigests?: boolean } = {},
+  ): SigningKey {
     if (!isKeyAlgorithm(algorithm)) throw new TypeError('signing key: unknown key algorithm');
     if (!Buffer.isBuffer(der) || der.length === 0) {
       throw new TypeError('signing key: expected a PKCS#8 DER Buffer');
@@ -140,7 +152,9 @@ export class SigningKey {
     if (d.length !== ALGORITHM_PROFILES[algorithm].scalar) {
       throw new TypeError('signing key: bad private scalar');
     }
-    return new SigningKey(key, d, algorithm);
+    const useNative = curve !== null && options.nativeDigests !== false;
+    const native = useNative ? (nativeDigestSigner()?.importKey(der) ?? null) : null;
+    return new SigningKey(key, d, native, algorithm);
   }
 
   /** The length of a digest-mode digest for this key; null when it has no digest mode (Ed25519). */
@@ -175,8 +189,8 @@ export class SigningKey {
   /**
    * Signs a digest computed by the client (PROTOCOL.md §4 digest mode): SHA-256 (32 bytes) for
    * P-256, SHA-384 (48 bytes) for P-384 — the same signature, up to the nonce, as
-   * {@link SigningKey.signDocument} over the document it hashes. Hedged nonces (RFC 6979 with
-   * extra randomness), low-S.
+   * {@link SigningKey.signDocument} over the document it hashes: OpenSSL's random nonces, as
+   * for documents; in the JavaScript fallback, hedged nonces (RFC 6979 with extra randomness).
    *
    * @throws TypeError unless `digest` has the key's digest length; for Ed25519 keys, always.
    */
@@ -188,6 +202,10 @@ export class SigningKey {
       throw new TypeError(`signing: digest must be exactly ${length} bytes`);
     }
     assertEncoding(encoding);
+    if (this.#native !== null) {
+      const der = nativeDigestSigner()!.signDigest(this.#native, digest);
+      return encoding === 'der' ? der : derToP1363(der, ALGORITHM_PROFILES[this.algorithm].scalar);
+    }
     const curve = this.algorithm === 'ecdsa-p384' ? p384 : p256;
     const signature = curve.sign(digest, this.#d, { prehash: false, extraEntropy: true });
     const bytes = signature.toBytes(encoding === 'der' ? 'der' : 'compact');
@@ -195,11 +213,13 @@ export class SigningKey {
   }
 
   /**
-   * Best-effort wipe: zero-fills the private scalar and refuses further use. The native key
-   * object lives in OpenSSL memory that JavaScript cannot clear; it goes with the last reference.
+   * Best-effort wipe: zero-fills the private scalar, frees the digest signer's OpenSSL copy
+   * (OpenSSL clears it) and refuses further use. The `KeyObject` lives in OpenSSL memory that
+   * JavaScript cannot clear; it goes with the last reference.
    */
   destroy(): void {
     this.#d.fill(0);
+    if (this.#native !== null && !this.#destroyed) nativeDigestSigner()!.release(this.#native);
     this.#destroyed = true;
   }
 

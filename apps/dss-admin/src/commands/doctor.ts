@@ -10,6 +10,7 @@ import {
   isPopulated,
   loadOrCreateServerIdentity,
   MasterKeyRing,
+  nativeDigestSignerProblem,
   secretCreationFor,
 } from '@dss/keystore';
 import { type SecretCreation } from '@dss/common';
@@ -73,6 +74,12 @@ export async function runDoctor(config: DssConfig): Promise<DoctorCheck[]> {
     warnings.length === 0
       ? { check: 'permissions', status: 'ok', detail: 'data directory and secret files private' }
       : { check: 'permissions', status: 'warn', detail: warnings.join('; ') },
+  );
+  const digestSigner = nativeDigestSignerProblem();
+  checks.push(
+    digestSigner === null
+      ? { check: 'digest signer', status: 'ok', detail: 'OpenSSL, through the native module' }
+      : { check: 'digest signer', status: 'warn', detail: `JavaScript fallback: ${digestSigner}` },
   );
   checks.push(
     secretCheck('server key', populated, () => {
