@@ -161,6 +161,33 @@ describeFleet(
       }
     });
 
+    it('a tampered copy of a spent seq, on instances that hold the session → 409 replayed, not 400', async () => {
+      const session = await loggedIn('alice');
+      // Every instance has served (and so holds) this session before.
+      for (const instance of instances)
+        expect((await session.call(instance.url, '/v1/keys/public')).status).toBe(200);
+      const envelope = session.envelope('/v1/keys/public', {});
+      expect((await session.send(instances[0].url, envelope)).status).toBe(200);
+      const payload = envelope.wire.payload;
+      const flipped = `${payload[0] === 'A' ? 'B' : 'A'}${payload.slice(1)}`;
+      const tampered = { ...envelope, wire: { ...envelope.wire, payload: flipped } };
+      // The seq check comes before the AEAD open (PROTOCOL.md §3.1), whichever copy answers.
+      for (const other of instances.slice(1)) {
+        const replay = await session.send(other.url, tampered);
+        expect(replay).toMatchObject({ status: 409, sealed: false });
+        expect(codeOf(replay)).toBe('replayed');
+      }
+      // A fresh seq with a tampered payload is what fails to authenticate.
+      const next = session.envelope('/v1/keys/public', {});
+      const bad = `${next.wire.payload[0] === 'A' ? 'B' : 'A'}${next.wire.payload.slice(1)}`;
+      const answer = await session.send(instances[1].url, {
+        ...next,
+        wire: { ...next.wire, payload: bad },
+      });
+      expect(answer.status).toBe(400);
+      expect(codeOf(answer)).toBe('decrypt_failed');
+    });
+
     it('50 concurrent copies of one sealed SignDoc over the fleet → exactly one 200 and one audit event', async () => {
       const session = await loggedIn('alice');
       const before = await countAudit(database.databaseUrl!, 'signature.issued');

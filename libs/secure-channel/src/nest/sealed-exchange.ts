@@ -86,27 +86,42 @@ export class SealedExchange {
     const id = b64uEncode(sessionId);
     // Session lookup and the seq pre-check in one step: one round trip on a shared store.
     const found = await this.sessions.lookupFresh(id, seq);
-    if (found.status === 'unknown')
-      throw new ChannelError(ChannelErrorCode.UnknownSession, 'no such session');
-    if (found.status === 'expired') {
-      await this.sessions.destroy(id);
-      throw new ChannelError(
-        ChannelErrorCode.SessionExpired,
-        'the session has expired; handshake again',
-      );
+    if (found.status !== 'ok') return this.refuse(id, found.status);
+    // An answer from a local copy is never final: before refusing, the store itself says
+    // whether the session (ended? expired? Redis away?) or the seq fails first, as the order of
+    // checks demands. A seq this instance saw accepted stays refused whatever it says.
+    if (!found.fresh) {
+      if (found.local) await this.checkFirst(id, seq);
+      return this.refuse(id, 'replayed');
     }
     const { session } = found;
-    if (!found.fresh)
-      throw new ChannelError(ChannelErrorCode.Replayed, 'seq already used or too old');
     const plaintext = openRequest(session.keys, session.sessionId, seq, method, path, payload);
-    if (plaintext === null)
+    if (plaintext === null) {
+      if (found.local) await this.checkFirst(id, seq);
       throw new ChannelError(ChannelErrorCode.DecryptFailed, 'the payload does not authenticate');
+    }
     const outcome = await this.sessions.acceptSeq(id, seq);
-    if (outcome === 'replayed')
-      throw new ChannelError(ChannelErrorCode.Replayed, 'seq already used or too old');
-    if (outcome === 'unknown')
-      throw new ChannelError(ChannelErrorCode.UnknownSession, 'no such session');
+    if (outcome !== 'accepted') return this.refuse(id, outcome);
     return { session, seq, plaintext };
+  }
+
+  /** Throws what the authoritative lookup of `id` and `seq` refuses, if anything. */
+  private async checkFirst(id: string, seq: number): Promise<void> {
+    const again = await this.sessions.lookupFresh(id, seq, true);
+    if (again.status !== 'ok') await this.refuse(id, again.status);
+    else if (!again.fresh) await this.refuse(id, 'replayed');
+  }
+
+  private async refuse(id: string, why: 'unknown' | 'expired' | 'replayed'): Promise<never> {
+    if (why === 'unknown')
+      throw new ChannelError(ChannelErrorCode.UnknownSession, 'no such session');
+    if (why === 'replayed')
+      throw new ChannelError(ChannelErrorCode.Replayed, 'seq already used or too old');
+    await this.sessions.destroy(id);
+    throw new ChannelError(
+      ChannelErrorCode.SessionExpired,
+      'the session has expired; handshake again',
+    );
   }
 
   /**

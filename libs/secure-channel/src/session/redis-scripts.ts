@@ -29,7 +29,8 @@ export class RedisScript {
 
 /*
  * Key layout under the installation's prefix P (DSS_REDIS_KEY_PREFIX):
- *   P s:<id>  hash  b = sealed session box, x = absolute expiry (ms), l = last seen (ms), h = H
+ *   P s:<id>  hash  b = sealed session box, x = absolute expiry (ms), l = last seen (ms), h = H,
+ *                   g = generation of the box (0 at creation, +1 at each change of state)
  *   P w:<id>  string  the replay bitmap, bit (seq mod W) for each accepted seq in (H − W, H]
  *   P live    sorted set  session id → absolute expiry, for the bound on live sessions
  *   P rl:<name>:<client>  hash  t = tokens, u = updated (ms) of one rate-limit bucket
@@ -40,12 +41,12 @@ export class RedisScript {
 
 /**
  * Lookup with the §3.1 freshness pre-check. KEYS: s, w. ARGV: now, idleMs, seq, W.
- * Returns {0} unknown, {2} expired, or {1, box, lastSeen, fresh (1|0)}.
+ * Returns {0} unknown, {2} expired, or {1, box, lastSeen, fresh (1|0), generation}.
  */
 export const LOOKUP = new RedisScript(
   'lookup',
   `
-local v = redis.call('HMGET', KEYS[1], 'b', 'x', 'l', 'h')
+local v = redis.call('HMGET', KEYS[1], 'b', 'x', 'l', 'h', 'g')
 if not v[1] then return {0} end
 local now = tonumber(ARGV[1])
 if now >= tonumber(v[2]) or now - tonumber(v[3]) >= tonumber(ARGV[2]) then return {2} end
@@ -57,28 +58,34 @@ if seq <= h then
   if seq <= h - w then fresh = 0
   elseif redis.call('GETBIT', KEYS[2], seq % w) == 1 then fresh = 0 end
 end
-return {1, v[1], v[3], fresh}
+return {1, v[1], v[3], fresh, v[5] or '0'}
 `,
   2,
 );
 
 /**
  * PROTOCOL.md §3.1 "mark seq accepted", the RFC 4303 §3.4.3 window update, atomically for every
- * instance; refreshes the idle timer. KEYS: s, w. ARGV: seq, now, idleMs, W, graceMs.
- * Returns 1 accepted, 2 replayed, 0 unknown session.
+ * instance; refreshes the idle timer. KEYS: s, w. ARGV: seq, now, idleMs, W, graceMs, the
+ * generation of the box the caller holds ('' when it does not care).
+ * Returns {0} unknown session, {3} expired, {2} replayed, {1} accepted, or
+ * {1, box, generation} accepted when the box changed since the caller read it (a login or a
+ * logout of the session on another instance): the caller's copy of the state is stale.
+ * The expiry is checked here too, because an instance that holds the session in its local cache
+ * skips the lookup (one round trip per sealed request instead of two).
  */
 export const ACCEPT = new RedisScript(
   'accept',
   `
-local v = redis.call('HMGET', KEYS[1], 'x', 'h')
-if not v[1] then return 0 end
+local v = redis.call('HMGET', KEYS[1], 'x', 'h', 'l', 'g')
+if not v[1] then return {0} end
 local seq = tonumber(ARGV[1])
 local now = tonumber(ARGV[2])
+if now >= tonumber(v[1]) or now - tonumber(v[3]) >= tonumber(ARGV[3]) then return {3} end
 local w = tonumber(ARGV[4])
 local h = tonumber(v[2])
 if seq <= h then
-  if seq <= h - w then return 2 end
-  if redis.call('GETBIT', KEYS[2], seq % w) == 1 then return 2 end
+  if seq <= h - w then return {2} end
+  if redis.call('GETBIT', KEYS[2], seq % w) == 1 then return {2} end
 else
   if seq - h >= w then
     redis.call('DEL', KEYS[2])
@@ -92,7 +99,11 @@ redis.call('HSET', KEYS[1], 'l', ARGV[2])
 local deadline = math.min(tonumber(v[1]), now + tonumber(ARGV[3])) + tonumber(ARGV[5])
 redis.call('PEXPIREAT', KEYS[1], deadline)
 redis.call('PEXPIREAT', KEYS[2], deadline)
-return 1
+local g = v[4] or '0'
+if ARGV[6] ~= '' and ARGV[6] ~= g then
+  return {1, redis.call('HGET', KEYS[1], 'b'), g}
+end
+return {1}
 `,
   2,
 );
@@ -116,7 +127,7 @@ if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[5]) then
   end
   if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[5]) then return 0 end
 end
-redis.call('HSET', KEYS[1], 'b', ARGV[2], 'x', ARGV[3], 'l', ARGV[4], 'h', '0')
+redis.call('HSET', KEYS[1], 'b', ARGV[2], 'x', ARGV[3], 'l', ARGV[4], 'h', '0', 'g', '0')
 redis.call('PEXPIREAT', KEYS[1], math.min(tonumber(ARGV[3]), now + idle) + tonumber(ARGV[7]))
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
 -- The set outlives its newest member by the grace period, no longer (NX: first TTL, GT: later).
@@ -128,12 +139,16 @@ return 1
   2,
 );
 
-/** Replaces the box of a session that still exists. KEYS: s. ARGV: box. Returns 1 or 0. */
+/**
+ * Replaces the box of a session that still exists and moves its generation on, so that every
+ * instance's cached copy is found stale at its next accept. KEYS: s. ARGV: box. Returns 1 or 0.
+ */
 export const SET_BOX = new RedisScript(
   'set-box',
   `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 redis.call('HSET', KEYS[1], 'b', ARGV[1])
+redis.call('HINCRBY', KEYS[1], 'g', 1)
 return 1
 `,
   1,

@@ -230,6 +230,112 @@ describe('RedisSessionStore (real redis-server)', () => {
     expect(await a.rateLimits()('off', 0).take('x')).toBe(0);
   });
 
+  /** Counts the commands `store` sends to Redis while `work` runs. */
+  async function roundTrips(
+    store: RedisSessionStore,
+    work: () => Promise<unknown>,
+  ): Promise<number> {
+    const redisClient = store.redis as unknown as { callBuffer: (...args: unknown[]) => unknown };
+    const original = redisClient.callBuffer;
+    let calls = 0;
+    redisClient.callBuffer = (...args: unknown[]) => {
+      calls++;
+      return original.apply(store.redis, args);
+    };
+    try {
+      await work();
+    } finally {
+      redisClient.callBuffer = original;
+    }
+    return calls;
+  }
+
+  it('a sealed request on a session this instance knows costs one round trip, not two', async () => {
+    const store = await open(undefined, 'p10:', { maxSessions: 10 });
+    const s = session(Date.now());
+    await store.create(s);
+    expect(await roundTrips(store, () => store.lookupFresh(s.id, 1))).toBe(1);
+    expect(await roundTrips(store, () => store.acceptSeq(s.id, 1))).toBe(1);
+    for (let seq = 2; seq <= 5; seq++) {
+      expect(await roundTrips(store, () => store.lookupFresh(s.id, seq))).toBe(0);
+      expect(await roundTrips(store, () => store.acceptSeq(s.id, seq))).toBe(1);
+    }
+    // Its own replays are refused before the payload is opened, without Redis.
+    const replay = await store.lookupFresh(s.id, 3);
+    expect(replay.status === 'ok' && replay.fresh).toBe(false);
+    // lookup() is the authority, never the copy.
+    expect(await roundTrips(store, () => store.lookup(s.id))).toBe(1);
+  });
+
+  it('a change of state on another instance reaches the cached session at its next accept', async () => {
+    const clock = new ManualClock(Date.now());
+    const [a, b] = [await open(clock, 'p11:', { maxSessions: 10 }), await open(clock, 'p11:')];
+    const s = session(clock.now());
+    await a.create(s);
+    const first = await a.lookupFresh(s.id, 1);
+    if (first.status !== 'ok') throw new Error('no session');
+    expect(await a.acceptSeq(s.id, 1)).toBe('accepted');
+    await b.setState(s.id, 'authenticated', { userId: 7, username: 'alice' });
+    // The local copy answers the lookup with the old state; the accept brings the new one, into
+    // the very object the request holds.
+    const second = await a.lookupFresh(s.id, 2);
+    if (second.status !== 'ok') throw new Error('no session');
+    expect(second.local).toBe(true);
+    expect(second.session).toBe(first.session);
+    expect(await a.acceptSeq(s.id, 2)).toBe('accepted');
+    expect(second.session).toMatchObject({ state: 'authenticated', userId: 7, username: 'alice' });
+    // And back: the session ends its login elsewhere.
+    await b.setState(s.id, 'open');
+    await a.lookupFresh(s.id, 3);
+    expect(await a.acceptSeq(s.id, 3)).toBe('accepted');
+    expect(second.session.state).toBe('open');
+    expect(second.session.userId).toBeUndefined();
+  });
+
+  it('a session ended or expired elsewhere is refused at the accept, even when cached', async () => {
+    const clock = new ManualClock(Date.now());
+    const [a, b] = [await open(clock, 'p12:', { maxSessions: 10 }), await open(clock, 'p12:')];
+    const [s, t] = [session(clock.now()), session(clock.now())];
+    await a.create(s);
+    await a.create(t);
+    await a.lookupFresh(s.id, 1);
+    await a.lookupFresh(t.id, 1);
+    await b.destroy(s.id);
+    expect((await a.lookupFresh(s.id, 1)).status).toBe('ok'); // the copy cannot know…
+    expect(await a.acceptSeq(s.id, 1)).toBe('unknown'); // …the accept does
+    expect((await a.lookupFresh(s.id, 2)).status).toBe('unknown');
+    // Kept alive by another instance: the copy's idle timer is older, so it asks Redis.
+    clock.advance(25_000);
+    expect(await b.acceptSeq(t.id, 1)).toBe('accepted');
+    clock.advance(10_000);
+    const alive = await a.lookupFresh(t.id, 2);
+    expect(alive.status === 'ok' && alive.local).toBeFalsy();
+    expect(alive.status).toBe('ok');
+    // Past the idle timeout everywhere: expired, from the copy's accept as from a lookup.
+    expect(await a.acceptSeq(t.id, 2)).toBe('accepted');
+    clock.advance(31_000);
+    expect(await a.acceptSeq(t.id, 3)).toBe('expired');
+    expect((await a.lookupFresh(t.id, 3)).status).toBe('expired');
+  });
+
+  it('a seq accepted on another instance is refused at the accept of a cached session', async () => {
+    const [a, b] = [
+      await open(undefined, 'p13:', { maxSessions: 10 }),
+      await open(undefined, 'p13:'),
+    ];
+    const s = session(Date.now());
+    await a.create(s);
+    await a.lookupFresh(s.id, 1);
+    expect(await b.acceptSeq(s.id, 5)).toBe('accepted');
+    const provisional = await a.lookupFresh(s.id, 5);
+    expect(provisional.status === 'ok' && provisional.fresh).toBe(true);
+    expect(await a.acceptSeq(s.id, 5)).toBe('replayed');
+    const known = await a.lookupFresh(s.id, 5);
+    expect(known.status === 'ok' && known.fresh).toBe(false);
+    const authority = await a.lookupFresh(s.id, 5, true);
+    expect(authority.status === 'ok' && authority.fresh).toBe(false);
+  });
+
   it('fails closed with DependencyUnavailableError while Redis is away, then recovers', async () => {
     const own = await startOwnRedis();
     const store = createRedisSessionStore({

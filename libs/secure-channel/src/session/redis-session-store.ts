@@ -12,10 +12,13 @@ import {
   type SessionState,
   type SessionStore,
 } from './session';
+import { LocalSessionCache } from './local-session-cache';
 import { SessionBox } from './session-box';
 
 /** Expired sessions are kept this long so that clients hear `session_expired`, then purged. */
 const EXPIRED_GRACE_MS = 5 * 60_000;
+/** Most sessions one instance keeps opened in memory (each about 1 KiB with its window). */
+const LOCAL_CACHE_CAPACITY = 100_000;
 
 export interface RedisBackendOptions {
   /** `redis://` or `rediss://` URL (DSS_REDIS_URL). */
@@ -50,12 +53,20 @@ export function connectRedis(url: string, timeoutMs: number): Redis {
  * instances, cannot both be accepted). What Redis holds of a session's secrets is sealed
  * ({@link SessionBox}). Any Redis failure is a {@link DependencyUnavailableError}: no request is
  * accepted while Redis is away (fail closed), and the connection comes back on its own.
+ *
+ * A session this instance has opened stays in its {@link LocalSessionCache}: the next request
+ * on it skips the lookup, so it costs the accept alone, which re-checks everything that could
+ * have changed elsewhere (existence, expiry, the shared window, the box's generation). Only a
+ * request that fails to authenticate after a local pre-check asks Redis again
+ * (`authoritative`), so that its answer follows the §3.1 order of checks exactly.
  */
 export class RedisSessionStore implements SessionStore {
   private readonly box: SessionBox;
   private readonly clock: Clock;
   private readonly prefix: string;
   private readonly idleMs: number;
+  private readonly cache: LocalSessionCache;
+  private readonly sweeper: NodeJS.Timeout;
 
   constructor(
     readonly redis: Redis,
@@ -65,6 +76,14 @@ export class RedisSessionStore implements SessionStore {
     this.clock = options.clock ?? systemClock;
     this.prefix = options.keyPrefix;
     this.idleMs = options.limits.idleSeconds * 1000;
+    this.cache = new LocalSessionCache(
+      Math.min(options.limits.maxSessions, LOCAL_CACHE_CAPACITY),
+      options.limits.replayWindow,
+      this.idleMs,
+    );
+    // Keys of ended sessions do not linger in memory past their lifetime or idle timeout.
+    this.sweeper = setInterval(() => this.cache.sweep(this.clock.now()), 30_000);
+    this.sweeper.unref();
   }
 
   /** Waits up to `ms` for the first connection; false when Redis is not there yet. */
@@ -103,41 +122,84 @@ export class RedisSessionStore implements SessionStore {
     return result === 1;
   }
 
+  /** Always from Redis (the authority), never from the local cache. */
   async lookup(id: string): Promise<SessionLookup> {
-    const found = await this.lookupFresh(id, 0);
+    const found = await this.lookupFresh(id, 0, true);
     return found.status === 'ok' ? { status: 'ok', session: found.session } : found;
   }
 
   async seqFresh(id: string, seq: number): Promise<boolean> {
-    const found = await this.lookupFresh(id, seq);
+    const found = await this.lookupFresh(id, seq, true);
     return found.status === 'ok' && found.fresh;
   }
 
-  async lookupFresh(id: string, seq: number): Promise<FreshLookup> {
+  async lookupFresh(id: string, seq: number, authoritative = false): Promise<FreshLookup> {
+    if (!authoritative) {
+      const held = this.cache.get(id);
+      // The local window holds only the seqs this instance accepted: "fresh" here is
+      // provisional, and the accept decides; "replayed" here is final.
+      if (held !== undefined && this.cache.usable(held, this.clock.now())) {
+        return { status: 'ok', session: held.session, fresh: held.window.check(seq), local: true };
+      }
+    }
     const reply = (await this.call(() =>
       LOOKUP.run(
         this.redis,
         [this.sessionKey(id), this.windowKey(id)],
         [this.clock.now(), this.idleMs, seq, this.options.limits.replayWindow],
       ),
-    )) as [number, Buffer?, Buffer?, number?];
-    if (reply[0] === 2) return { status: 'expired' };
-    if (reply[0] !== 1) return { status: 'unknown' };
+    )) as [number, Buffer?, Buffer?, number?, Buffer?];
+    if (reply[0] !== 1) {
+      this.cache.delete(id);
+      return { status: reply[0] === 2 ? 'expired' : 'unknown' };
+    }
     const session = this.open(id, reply[1]!, Number(reply[2]!.toString()));
     // A box that does not open (another master key, tampering) is no session of ours.
-    if (session === null) return { status: 'unknown' };
-    return { status: 'ok', session, fresh: reply[3] === 1 };
+    if (session === null) {
+      this.cache.delete(id);
+      return { status: 'unknown' };
+    }
+    const held = this.cache.put(session, reply[4]?.toString() ?? '0');
+    return { status: 'ok', session: held.session, fresh: reply[3] === 1 };
   }
 
   async acceptSeq(id: string, seq: number): Promise<SeqOutcome> {
-    const result = await this.call(() =>
+    const held = this.cache.get(id);
+    const now = this.clock.now();
+    const reply = (await this.call(() =>
       ACCEPT.run(
         this.redis,
         [this.sessionKey(id), this.windowKey(id)],
-        [seq, this.clock.now(), this.idleMs, this.options.limits.replayWindow, EXPIRED_GRACE_MS],
+        [
+          seq,
+          now,
+          this.idleMs,
+          this.options.limits.replayWindow,
+          EXPIRED_GRACE_MS,
+          held?.generation ?? '',
+        ],
       ),
-    );
-    return result === 1 ? 'accepted' : result === 2 ? 'replayed' : 'unknown';
+    )) as [number, Buffer?, Buffer?];
+    if (reply[0] === 0 || reply[0] === 3) {
+      this.cache.delete(id);
+      return reply[0] === 0 ? 'unknown' : 'expired';
+    }
+    if (held === undefined) return reply[0] === 1 ? 'accepted' : 'replayed';
+    // Accepted or replayed, the seq is spent everywhere: the local pre-check may refuse it.
+    held.window.accept(seq);
+    if (reply[0] !== 1) return 'replayed';
+    held.session.lastSeenAt = now;
+    if (reply[1] !== undefined) {
+      // The box changed on another instance (a login, a logout): take its state now, in place,
+      // so the request being admitted is judged on it.
+      const session = this.open(id, reply[1], now);
+      if (session === null) {
+        this.cache.delete(id);
+        return 'unknown';
+      }
+      this.cache.put(session, reply[2]!.toString());
+    }
+    return 'accepted';
   }
 
   async setState(
@@ -155,9 +217,12 @@ export class RedisSessionStore implements SessionStore {
       authenticatedAt: user ? this.clock.now() : undefined,
     };
     await this.call(() => SET_BOX.run(this.redis, [this.sessionKey(id)], [this.box.seal(session)]));
+    // The generation moved on: the next request reads the new box (and this instance's state).
+    this.cache.delete(id);
   }
 
   async destroy(id: string): Promise<void> {
+    this.cache.delete(id);
     await this.call(() =>
       this.redis
         .multi()
@@ -176,6 +241,8 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.sweeper);
+    this.cache.clear();
     try {
       await this.redis.quit();
     } catch {

@@ -25,12 +25,17 @@ export type SessionLookup =
 
 /** A lookup with the §3.1 freshness pre-check of one `seq` (one round trip on Redis). */
 export type FreshLookup =
-  | { status: 'ok'; session: ChannelSession; fresh: boolean }
+  /**
+   * `local`: answered from an instance's own copy of a shared store's session, whose window
+   * knows only the seqs this instance accepted; the accept then decides (see
+   * {@link SessionStore.lookupFresh}).
+   */
+  | { status: 'ok'; session: ChannelSession; fresh: boolean; local?: true }
   | { status: 'unknown' }
   | { status: 'expired' };
 
-/** Outcome of marking a `seq` accepted. */
-export type SeqOutcome = 'accepted' | 'replayed' | 'unknown';
+/** Outcome of marking a `seq` accepted (`expired`: the lifetime or idle timeout passed). */
+export type SeqOutcome = 'accepted' | 'replayed' | 'unknown' | 'expired';
 
 /**
  * Where sessions and their replay windows live: memory by default, Redis for several instances
@@ -45,10 +50,14 @@ export interface SessionStore {
   seqFresh(id: string, seq: number): Promise<boolean>;
   /**
    * {@link SessionStore.lookup} and {@link SessionStore.seqFresh} in one step: the session and
-   * whether `seq` is fresh for its window (no state change).
+   * whether `seq` is fresh for its window (no state change). A shared store may answer from its
+   * local copy (`local: true`) unless `authoritative`; the accept re-checks everything then.
    */
-  lookupFresh(id: string, seq: number): Promise<FreshLookup>;
-  /** Marks `seq` accepted and refreshes the idle timer; atomic check-and-set. */
+  lookupFresh(id: string, seq: number, authoritative?: boolean): Promise<FreshLookup>;
+  /**
+   * Marks `seq` accepted and refreshes the idle timer; atomic check-and-set. Updates the state
+   * of the session object the lookup returned when it changed elsewhere in between.
+   */
   acceptSeq(id: string, seq: number): Promise<SeqOutcome>;
   /** Changes the session's authentication state. */
   setState(
