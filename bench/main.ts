@@ -2,8 +2,9 @@
  * `npm run bench`: measures the DSS service against the machine's own limit, in one run.
  *
  *   (a) raw ECDSA P-256 signing in this process, one thread;
- *   (b) the ceiling: the same load driver against a minimal node:http server doing only the
- *       per-request protocol work (open, sign, seal), at each concurrency;
+ *   (b) the ceilings: the same load driver against minimal node:http servers doing only the
+ *       protocol's work: per signing request (open, sign, seal) at each concurrency, and per
+ *       handshake (X25519, ECDSA, HKDF) at the handshake phase's concurrency;
  *   (c) the service (spawned from dist/, on SQLite or on a fresh MySQL/MariaDB database), signing
  *       at each concurrency, every client with its own DSS-SC1 session and user;
  *   (f) signing at the background concurrency while logins arrive at a fixed rate;
@@ -24,7 +25,7 @@ import { performance } from 'node:perf_hooks';
 import { ErrorLog, Progress, SignRequest } from './driver';
 import { type BenchOptions, parseOptions } from './options';
 import { measureBackgroundLogins } from './phases/background-logins';
-import { measureSigningCeiling } from './phases/ceilings';
+import { measureHandshakeCeiling, measureSigningCeiling } from './phases/ceilings';
 import { measureServiceHandshakes } from './phases/handshakes';
 import { measureLogins } from './phases/logins';
 import { measureRaw } from './phases/raw';
@@ -101,6 +102,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
     const requests = signRequests(o);
     const { rawSign, rawCosts } = await measureRaw(run);
     const ceiling = o.skipCeiling ? [] : await measureSigningCeiling(run, requests);
+    const handshakeCeiling = o.skipCeiling ? undefined : await measureHandshakeCeiling(run);
 
     const { run: svc, db, env, resultsDir } = await startMeasuredService(run, dbServer, stamp);
     const clients = await SigningClients.setUp(svc, env, db.runDir);
@@ -126,11 +128,12 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
       ceiling,
       service,
       handshakes,
+      ...(handshakeCeiling ? { handshakeCeiling } : {}),
       logins,
       backgroundLogins,
       sessions,
       server,
-      ratios: ratiosOf(service, ceiling, rawSign),
+      ratios: ratiosOf(service, ceiling, rawSign, handshakes, handshakeCeiling),
       targets: [],
       errors: { total: run.errors.total, samples: run.errors.samples },
       profile: svc.profiler.phases,

@@ -118,7 +118,11 @@ export function parseOptions(argv: string[]): BenchOptions {
       'JSON result file (default: bench/results/bench-<engine>-<time>.json)',
     )
     .option('--svg-out <file>', 'SVG chart (default: beside the JSON file)')
-    .option('--skip-ceiling', 'do not measure the minimal-server ceiling', false)
+    .option(
+      '--skip-ceiling',
+      'do not measure the minimal-server ceilings (signing and handshake)',
+      false,
+    )
     .option('--quick', 'smoke run: a few seconds at low concurrency (CI)', false)
     .option(
       '--profile',

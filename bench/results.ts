@@ -46,11 +46,16 @@ export function resultOptions(o: BenchOptions): BenchResult['options'] {
 
 const ratio = (a: number, b: number): number => (b > 0 ? Math.round((a / b) * 1000) / 1000 : 0);
 
-/** Best throughput to best throughput, and the service to the ceiling at each concurrency. */
+/**
+ * Best throughput to best throughput, the service to the ceiling at each concurrency, and the
+ * service's handshakes to the handshake ceiling.
+ */
 export function ratiosOf(
   service: PointResult[],
   ceiling: PointResult[],
   raw: RawSignResult,
+  handshakes: PointResult,
+  handshakeCeiling: PointResult | undefined,
 ): BenchResult['ratios'] {
   const best = (points: PointResult[]): number => Math.max(0, ...points.map((p) => p.perSecond));
   const byLevel = new Map(ceiling.map((p) => [p.concurrency, p.perSecond]));
@@ -62,6 +67,7 @@ export function ratiosOf(
       concurrency: p.concurrency,
       serviceToCeiling: ratio(p.perSecond, byLevel.get(p.concurrency) ?? 0),
     })),
+    handshakesToCeiling: ratio(handshakes.perSecond, handshakeCeiling?.perSecond ?? 0),
   };
 }
 

@@ -32,6 +32,7 @@ import { type MemoryBreakdown, type ProcessUsage } from './types';
 export const REPO_ROOT = join(__dirname, '..', '..');
 export const SERVICE_ENTRY = join(REPO_ROOT, 'dist', 'apps', 'dss', 'src', 'main.js');
 const CEILING_ENTRY = join(__dirname, 'ceiling-server.js');
+const HANDSHAKE_CEILING_ENTRY = join(__dirname, 'handshake-ceiling-server.js');
 const PROFILE_HOOK = join(__dirname, 'profile-hook.js');
 
 // ----------------------------------------------------------------------------------- /proc
@@ -437,6 +438,10 @@ export interface RunningCeiling extends Endpoint {
   signingPublicKeyPem: string;
 }
 
+export interface RunningHandshakeCeiling extends Endpoint {
+  identityPublicKeyPem: string;
+}
+
 /** Starts one of the bare servers (bench/bare-server.ts) and reads the line it prints. */
 async function startBareServer<T extends object>(
   entry: string,
@@ -456,6 +461,14 @@ async function startBareServer<T extends object>(
 /** Starts the minimal signing ceiling server (bench/ceiling-server.ts) as a separate process. */
 export function startCeiling(): Promise<RunningCeiling> {
   return startBareServer<Omit<RunningCeiling, keyof Endpoint>>(CEILING_ENTRY, 'the ceiling server');
+}
+
+/** Starts the minimal handshake server (bench/handshake-ceiling-server.ts) as a separate process. */
+export function startHandshakeCeiling(): Promise<RunningHandshakeCeiling> {
+  return startBareServer<Omit<RunningHandshakeCeiling, keyof Endpoint>>(
+    HANDSHAKE_CEILING_ENTRY,
+    'the handshake ceiling server',
+  );
 }
 
 // -------------------------------------------------------------------------------------- users

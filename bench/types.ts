@@ -195,6 +195,12 @@ export interface BenchResult {
   ceiling: PointResult[];
   service: PointResult[];
   handshakes: PointResult;
+  /**
+   * The same handshake load against a bare node:http server doing only X25519, the ECDSA
+   * signature and HKDF (bench/handshake-ceiling-server.ts); absent with --skip-ceiling and in
+   * results of earlier versions.
+   */
+  handshakeCeiling?: PointResult;
   logins: PointResult;
   backgroundLogins: BackgroundLoginResult;
   sessions: SessionsResult;
@@ -212,6 +218,11 @@ export interface BenchResult {
     /** Best ceiling signatures/s over the one-thread raw signing rate. */
     ceilingToRawSign: number;
     perConcurrency: { concurrency: number; serviceToCeiling: number }[];
+    /**
+     * Service handshakes/s over handshake-ceiling handshakes/s (0 when the ceiling was skipped;
+     * absent in results of earlier versions).
+     */
+    handshakesToCeiling?: number;
   };
   targets: TargetCheck[];
   errors: { total: number; samples: string[] };

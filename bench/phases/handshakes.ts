@@ -1,7 +1,7 @@
 /**
- * (d) Handshakes per second: clients doing `POST /v1/handshake` in a closed loop. To keep the
- * driver light, every answer is verified (signature against the pinned key, key derivation) after
- * the window.
+ * (d) Handshakes per second: clients doing `POST /v1/handshake` in a closed loop. The same code
+ * drives the service and the handshake ceiling. To keep the driver light, every answer is verified
+ * (signature against the pinned key, key derivation) after the window.
  */
 
 import { type KeyObject } from 'node:crypto';
