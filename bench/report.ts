@@ -113,6 +113,14 @@ function phaseLine(name: string, p: PointResult, unit: string): string {
 function phaseLines(r: BenchResult): string[] {
   const out: string[] = [];
   out.push(phaseLine('handshakes', r.handshakes, 'handshakes'));
+  if (r.handshakeCeiling)
+    out.push(
+      phaseLine(
+        'handshake ceiling (node:http + X25519, ECDSA, HKDF)',
+        r.handshakeCeiling,
+        'handshakes',
+      ),
+    );
   out.push(
     phaseLine('logins (bcrypt cost ' + String(r.options.bcryptCost) + ')', r.logins, 'logins'),
   );
@@ -150,12 +158,18 @@ function summaryLines(r: BenchResult): string[] {
   );
   out.push(
     `ratios: service/ceiling ${fixed(r.ratios.serviceToCeiling * 100, 1)}%, ` +
-      `service/raw sign ${fixed(r.ratios.serviceToRawSign * 100, 1)}%, ceiling/raw sign ${fixed(r.ratios.ceilingToRawSign * 100, 1)}%`,
+      `service/raw sign ${fixed(r.ratios.serviceToRawSign * 100, 1)}%, ceiling/raw sign ${fixed(r.ratios.ceilingToRawSign * 100, 1)}%` +
+      (r.handshakeCeiling
+        ? `, handshakes/handshake ceiling ${fixed((r.ratios.handshakesToCeiling ?? 0) * 100, 1)}%`
+        : ''),
   );
   const measuredAgain: [string, PointResult][] = [
     ...r.ceiling.map((p): [string, PointResult] => ['ceiling', p]),
     ...r.service.map((p): [string, PointResult] => ['service', p]),
     ['handshakes', r.handshakes],
+    ...(r.handshakeCeiling
+      ? [['handshake ceiling', r.handshakeCeiling] satisfies [string, PointResult]]
+      : []),
     ['logins', r.logins],
     ['background logins', r.backgroundLogins.signing],
   ];

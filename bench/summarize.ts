@@ -53,8 +53,16 @@ function pointTable(results: BenchResult[]): string[] {
   return out;
 }
 
-/** One row of the table of single figures: its name, its value in a run, digits and unit. */
-type Figure = [name: string, value: (r: BenchResult) => number, digits: number, unit?: string];
+/**
+ * One row of the table of single figures: its name, its value in a run (undefined where the run
+ * did not measure it), digits and unit.
+ */
+type Figure = [
+  name: string,
+  value: (r: BenchResult) => number | undefined,
+  digits: number,
+  unit?: string,
+];
 
 const FIGURES: Figure[] = [
   ['best service / best ceiling', (r) => r.ratios.serviceToCeiling * 100, 1, '%'],
@@ -63,6 +71,18 @@ const FIGURES: Figure[] = [
   ['bcrypt verify (cost 12)', (r) => r.rawCosts.bcryptMs, 0, ' ms'],
   ['handshakes', (r) => r.handshakes.perSecond, 0, '/s'],
   ['handshake p99', (r) => r.handshakes.latencyMs.p99, 1, ' ms'],
+  [
+    'handshake ceiling (node:http + X25519, ECDSA, HKDF)',
+    (r) => r.handshakeCeiling?.perSecond,
+    0,
+    '/s',
+  ],
+  [
+    'handshakes / handshake ceiling',
+    (r) => (r.handshakeCeiling ? (r.ratios.handshakesToCeiling ?? 0) * 100 : undefined),
+    1,
+    '%',
+  ],
   ['logins', (r) => r.logins.perSecond, 1, '/s'],
   ['login p50', (r) => r.logins.latencyMs.p50, 0, ' ms'],
   [
@@ -88,16 +108,17 @@ const FIGURES: Figure[] = [
   ['load average at start (1 min)', (r) => r.machine.loadAverageStart[0], 2],
 ];
 
-/** The single figures of each run: ratios, reference costs, phases, memory, errors. */
+/**
+ * The single figures of each run: ratios, reference costs, phases, memory, errors. A figure no
+ * run measured (the handshake ceiling in older results, or skipped) has no row.
+ */
 function figureTable(results: BenchResult[]): string[] {
-  return [
-    '| figure | median (min–max) |',
-    '|---|---:|',
-    ...FIGURES.map(
-      ([name, value, digits, unit = '']) =>
-        `| ${name} | ${cell(results.map(value), digits)}${unit} |`,
-    ),
-  ];
+  const rows: string[] = [];
+  for (const [name, value, digits, unit = ''] of FIGURES) {
+    const values = results.map(value).filter((v) => v !== undefined);
+    if (values.length > 0) rows.push(`| ${name} | ${cell(values, digits)}${unit} |`);
+  }
+  return ['| figure | median (min–max) |', '|---|---:|', ...rows];
 }
 
 export function summarize(results: BenchResult[]): string {
