@@ -1,20 +1,12 @@
 /** The command line of `npm run bench`: its options, their defaults and the `--quick` settings. */
 
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { type SignMode } from './types';
+import { type LoadSettings } from './types';
 
-export interface BenchOptions {
+export interface BenchOptions extends LoadSettings {
   concurrency: number[];
   duration: number;
   warmup: number;
-  documentSize: number;
-  mode: SignMode;
-  users: number;
-  loginsPerSecond: number;
-  backgroundConcurrency: number;
-  handshakeConcurrency: number;
-  loginConcurrency: number;
-  sessions: number;
   jsonOut?: string;
   svgOut?: string;
   skipCeiling: boolean;
@@ -32,26 +24,18 @@ export interface BenchOptions {
 
 export const BCRYPT_COST = 12;
 
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('expected an integer ≥ 1');
-  return n;
+/** A commander parser for a number that `valid` accepts; `expected` names it in the error. */
+function numberOption(valid: (n: number) => boolean, expected: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!valid(n)) throw new InvalidArgumentError(`expected ${expected}`);
+    return n;
+  };
 }
-function positiveNumber(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a number > 0');
-  return n;
-}
-function nonNegativeNumber(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('expected a number ≥ 0');
-  return n;
-}
-function nonNegativeInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError('expected an integer ≥ 0');
-  return n;
-}
+const positiveInt = numberOption((n) => Number.isSafeInteger(n) && n >= 1, 'an integer ≥ 1');
+const positiveNumber = numberOption((n) => Number.isFinite(n) && n > 0, 'a number > 0');
+const nonNegativeNumber = numberOption((n) => Number.isFinite(n) && n >= 0, 'a number ≥ 0');
+const nonNegativeInt = numberOption((n) => Number.isSafeInteger(n) && n >= 0, 'an integer ≥ 0');
 function intList(value: string): number[] {
   const list = value.split(',').map((v) => positiveInt(v.trim()));
   return [...new Set(list)].sort((a, b) => a - b);

@@ -283,11 +283,21 @@ const SERVICE_COLOR = '#d62728';
 const CEILING_COLOR = '#1f77b4';
 const BACKGROUND_COLOR = '#ff7f0e';
 
-/** The chart being drawn: its SVG elements so far, and the concurrency levels on its x axes. */
+/**
+ * The chart being drawn: its SVG elements so far, the concurrency levels on its x axes and the
+ * ceiling's and the service's points by level.
+ */
 class Chart {
   readonly parts: string[] = [];
+  readonly levels: number[];
+  readonly ceiling: Map<number, PointResult>;
+  readonly service: Map<number, PointResult>;
 
-  constructor(readonly levels: number[]) {}
+  constructor(r: BenchResult) {
+    this.levels = r.service.map((p) => p.concurrency);
+    this.ceiling = new Map(r.ceiling.map((p) => [p.concurrency, p]));
+    this.service = new Map(r.service.map((p) => [p.concurrency, p]));
+  }
 
   xAt(panel: Panel, i: number): number {
     const n = this.levels.length;
@@ -344,10 +354,8 @@ function svgTitle(r: BenchResult): string[] {
 }
 
 /** Left: signatures per second, linear, with each point's figure above it. */
-function throughputPanel(chart: Chart, r: BenchResult, panel: Panel): void {
-  const { levels, parts } = chart;
-  const ceiling = new Map(r.ceiling.map((p) => [p.concurrency, p]));
-  const service = new Map(r.service.map((p) => [p.concurrency, p]));
+function throughputPanel(chart: Chart, panel: Panel): void {
+  const { levels, parts, ceiling, service } = chart;
   const series: Series[] = [
     {
       name: 'ceiling (node:http + protocol + sign)',
@@ -400,9 +408,7 @@ function throughputPanel(chart: Chart, r: BenchResult, panel: Panel): void {
 
 /** Right: latency, log scale, with the p99 target and the p99 under background logins. */
 function latencyPanel(chart: Chart, r: BenchResult, panel: Panel): void {
-  const { levels, parts } = chart;
-  const ceiling = new Map(r.ceiling.map((p) => [p.concurrency, p]));
-  const service = new Map(r.service.map((p) => [p.concurrency, p]));
+  const { levels, parts, ceiling, service } = chart;
   const series: Series[] = [
     {
       name: 'service p99',
@@ -479,9 +485,9 @@ function latencyPanel(chart: Chart, r: BenchResult, panel: Panel): void {
 
 /** Throughput (linear) and latency (log) against concurrency, side by side. */
 export function renderSvg(r: BenchResult): string {
-  const chart = new Chart(r.service.map((p) => p.concurrency));
+  const chart = new Chart(r);
   chart.parts.push(...svgTitle(r));
-  throughputPanel(chart, r, { x: 70, y: 70, w: 360, h: 290 });
+  throughputPanel(chart, { x: 70, y: 70, w: 360, h: 290 });
   latencyPanel(chart, r, { x: 580, y: 70, w: 360, h: 290 });
   chart.parts.push('</svg>');
   return `${chart.parts.join('\n')}\n`;

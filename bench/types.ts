@@ -153,23 +153,27 @@ export interface ProfilePhase {
   topProjectTotal: ProfileFunction[];
 }
 
+/** Settings of the load that the command line takes and the result records, under these names. */
+export interface LoadSettings {
+  documentSize: number;
+  mode: SignMode;
+  users: number;
+  loginsPerSecond: number;
+  backgroundConcurrency: number;
+  handshakeConcurrency: number;
+  loginConcurrency: number;
+  sessions: number;
+}
+
 export interface BenchResult {
   version: 1;
   startedAt: string;
   finishedAt: string;
   elapsedSeconds: number;
-  options: {
+  options: LoadSettings & {
     concurrency: number[];
     durationSeconds: number;
     warmupSeconds: number;
-    documentSize: number;
-    mode: SignMode;
-    users: number;
-    loginsPerSecond: number;
-    backgroundConcurrency: number;
-    handshakeConcurrency: number;
-    loginConcurrency: number;
-    sessions: number;
     bcryptCost: number;
     skipCeiling: boolean;
     quick: boolean;
