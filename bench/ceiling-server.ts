@@ -11,12 +11,10 @@
  */
 
 import { createHash, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { type AddressInfo } from 'node:net';
+import { type ServerResponse } from 'node:http';
 import { generateSigningKeyPair, SigningKey } from '@dss/keystore/signing';
 import {
   b64uEncode,
-  ChannelError,
   openRequest,
   parseHandshakeRequest,
   parseSealedRequest,
@@ -25,6 +23,7 @@ import {
   type SessionKeys,
 } from '@dss/secure-channel/protocol';
 import { ReplayWindow } from '@dss/secure-channel/session/replay-window';
+import { plainError, send, serveBare } from './bare-server';
 
 interface CeilingSession {
   id: Buffer;
@@ -39,19 +38,6 @@ const generated = generateSigningKeyPair();
 const signingKey = SigningKey.fromPkcs8(generated.pkcs8Der);
 generated.pkcs8Der.fill(0);
 const KEY_ID = '00000000-0000-4000-8000-000000000000';
-
-function send(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-  });
-  res.end(text);
-}
-
-function plainError(res: ServerResponse, status: number, code: string): void {
-  send(res, status, { error: { code, message: code } });
-}
 
 function handshake(res: ServerResponse, body: unknown): void {
   const result = serverHandshake(parseHandshakeRequest(body), identity, { expiresIn: 1800 });
@@ -101,39 +87,13 @@ function sign(res: ServerResponse, body: unknown): void {
   send(res, 200, sealed);
 }
 
-function handle(req: IncomingMessage, res: ServerResponse): void {
-  const chunks: Buffer[] = [];
-  req.on('data', (chunk: Buffer) => chunks.push(chunk));
-  req.on('end', () => {
-    try {
-      const body = JSON.parse(
-        (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)).toString('utf8'),
-      ) as unknown;
-      if (req.method === 'POST' && req.url === SIGN_PATH) return sign(res, body);
-      if (req.method === 'POST' && req.url === '/v1/handshake') return handshake(res, body);
-      plainError(res, 404, 'not_found');
-    } catch (err) {
-      if (err instanceof ChannelError) return plainError(res, err.status, err.code);
-      plainError(res, 400, 'bad_request');
-    }
-  });
-}
-
-const server = createServer(handle);
-server.listen(Number(process.env.BENCH_CEILING_PORT ?? 0), '127.0.0.1', () => {
-  const { port } = server.address() as AddressInfo;
-  process.stdout.write(
-    `${JSON.stringify({
-      port,
-      identityPublicKeyPem: createPublicKey(identity).export({ type: 'spki', format: 'pem' }),
-      signingPublicKeyPem: generated.publicKeyPem,
-    })}\n`,
-  );
-});
-
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    server.closeAllConnections();
-    server.close(() => process.exit(0));
-  });
-}
+serveBare(
+  {
+    [`POST ${SIGN_PATH}`]: sign,
+    'POST /v1/handshake': handshake,
+  },
+  () => ({
+    identityPublicKeyPem: createPublicKey(identity).export({ type: 'spki', format: 'pem' }),
+    signingPublicKeyPem: generated.publicKeyPem,
+  }),
+);

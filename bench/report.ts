@@ -18,10 +18,10 @@ function table(rows: string[][], header: string[]): string {
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
-/** The human-readable report printed at the end of a run. */
-export function renderText(r: BenchResult): string {
-  const out: string[] = [];
+/** What was measured, on what machine, and the in-process reference costs. */
+function introLines(r: BenchResult): string[] {
   const o = r.options;
+  const out: string[] = [];
   out.push(
     `DSS benchmark: ${r.database.version}, ${o.mode} mode, ${int(o.documentSize)}-byte documents, ` +
       `${o.durationSeconds} s per point after ${o.warmupSeconds} s warm-up`,
@@ -42,6 +42,15 @@ export function renderText(r: BenchResult): string {
       `document mode (OpenSSL), ${int(r.rawSign.digestPerSecond)}/s digest mode (noble-curves)`,
   );
   out.push('');
+  out.push(
+    `serverHandshake in-process, one thread: ${int(r.rawCosts.handshakePerSecond)}/s; one bcrypt ` +
+      `verification at cost ${r.rawCosts.bcryptCost}: ${fixed(r.rawCosts.bcryptMs, 0)} ms`,
+  );
+  return out;
+}
+
+/** The signing table: ceiling and service side by side at each concurrency. */
+function signingTable(r: BenchResult): string[] {
   const ceiling = new Map(r.ceiling.map((p) => [p.concurrency, p]));
   const rows = r.service.map((s) => {
     const c = ceiling.get(s.concurrency);
@@ -65,16 +74,9 @@ export function renderText(r: BenchResult): string {
       String(s.errors + (c?.errors ?? 0)),
     ];
   });
-  out.push(
-    `serverHandshake in-process, one thread: ${int(r.rawCosts.handshakePerSecond)}/s; one bcrypt ` +
-      `verification at cost ${r.rawCosts.bcryptCost}: ${fixed(r.rawCosts.bcryptMs, 0)} ms`,
-  );
-  out.push('');
-  out.push(
+  return [
     'signing: closed loop, each client with its own DSS-SC1 session. Latencies in ms; "c." = ceiling; ' +
       'ms/op = server CPU ms per signature; cpu, driver, db, other = cores busy (other: processes outside the run)',
-  );
-  out.push(
     table(rows, [
       'clients',
       'ceiling/s',
@@ -94,15 +96,34 @@ export function renderText(r: BenchResult): string {
       'other',
       'errors',
     ]),
-  );
-  out.push('');
-  const phase = (name: string, p: PointResult, unit: string): string =>
+  ];
+}
+
+/** One line of a single-point phase: throughput, latency, CPU, errors. */
+function phaseLine(name: string, p: PointResult, unit: string): string {
+  return (
     `${name}: ${p.perSecond < 100 ? fixed(p.perSecond, 1) : int(p.perSecond)} ${unit}/s with ${p.concurrency} clients; latency p50 ` +
     `${fixed(p.latencyMs.p50, 2)} ms, p99 ${fixed(p.latencyMs.p99, 2)} ms, max ${fixed(p.latencyMs.max, 1)} ms; ` +
     `server CPU ${fixed(p.server.cpuCores, 2)} cores (main thread ${fixed(p.server.mainThreadCores, 2)}), ` +
-    `driver ${fixed(p.driverCpuCores, 2)}, other ${fixed(p.otherCpuCores, 2)}; errors ${p.errors}`;
-  out.push(phase('handshakes', r.handshakes, 'handshakes'));
-  out.push(phase('logins (bcrypt cost ' + String(o.bcryptCost) + ')', r.logins, 'logins'));
+    `driver ${fixed(p.driverCpuCores, 2)}, other ${fixed(p.otherCpuCores, 2)}; errors ${p.errors}`
+  );
+}
+
+/** The phases after the signing points: handshakes, logins, background logins, sessions. */
+function phaseLines(r: BenchResult): string[] {
+  const out: string[] = [];
+  out.push(phaseLine('handshakes', r.handshakes, 'handshakes'));
+  if (r.handshakeCeiling)
+    out.push(
+      phaseLine(
+        'handshake ceiling (node:http + X25519, ECDSA, HKDF)',
+        r.handshakeCeiling,
+        'handshakes',
+      ),
+    );
+  out.push(
+    phaseLine('logins (bcrypt cost ' + String(r.options.bcryptCost) + ')', r.logins, 'logins'),
+  );
   const b = r.backgroundLogins;
   out.push(
     `signing with background logins: ${b.signing.concurrency} clients, logins at ` +
@@ -126,17 +147,29 @@ export function renderText(r: BenchResult): string {
         `heap reserved ${fixed(m.withSessions.heapTotalMB)} MiB`,
     );
   }
+  return out;
+}
+
+/** The service's totals, the ratios, and the points measured again. */
+function summaryLines(r: BenchResult): string[] {
+  const out: string[] = [];
   out.push(
     `service process over the run: ${fixed(r.server.cpuSeconds, 1)} CPU s, peak RSS ${fixed(r.server.peakRssMB, 1)} MiB`,
   );
   out.push(
     `ratios: service/ceiling ${fixed(r.ratios.serviceToCeiling * 100, 1)}%, ` +
-      `service/raw sign ${fixed(r.ratios.serviceToRawSign * 100, 1)}%, ceiling/raw sign ${fixed(r.ratios.ceilingToRawSign * 100, 1)}%`,
+      `service/raw sign ${fixed(r.ratios.serviceToRawSign * 100, 1)}%, ceiling/raw sign ${fixed(r.ratios.ceilingToRawSign * 100, 1)}%` +
+      (r.handshakeCeiling
+        ? `, handshakes/handshake ceiling ${fixed((r.ratios.handshakesToCeiling ?? 0) * 100, 1)}%`
+        : ''),
   );
   const measuredAgain: [string, PointResult][] = [
     ...r.ceiling.map((p): [string, PointResult] => ['ceiling', p]),
     ...r.service.map((p): [string, PointResult] => ['service', p]),
     ['handshakes', r.handshakes],
+    ...(r.handshakeCeiling
+      ? [['handshake ceiling', r.handshakeCeiling] satisfies [string, PointResult]]
+      : []),
     ['logins', r.logins],
     ['background logins', r.backgroundLogins.signing],
   ];
@@ -145,14 +178,23 @@ export function renderText(r: BenchResult): string {
     .map(([name, p]) => `${name} c=${p.concurrency} (${p.attempts} attempts)`);
   if (repeated.length > 0)
     out.push(`measured again because other processes were busy: ${repeated.join(', ')}`);
-  out.push('');
-  out.push('targets:');
-  for (const t of r.targets) {
-    out.push(
-      `  [${!t.applicable ? 'n/a' : t.met ? 'met' : 'MISSED'}] ${t.description}: ${t.measured}${t.unit ? ` ${t.unit}` : ''} ` +
+  return out;
+}
+
+function targetLines(r: BenchResult): string[] {
+  return [
+    'targets:',
+    ...r.targets.map(
+      (t) =>
+        `  [${!t.applicable ? 'n/a' : t.met ? 'met' : 'MISSED'}] ${t.description}: ${t.measured}${t.unit ? ` ${t.unit}` : ''} ` +
         `(target ${t.target}${t.unit ? ` ${t.unit}` : ''})`,
-    );
-  }
+    ),
+  ];
+}
+
+/** With --profile: each phase's categories and top functions by self time. */
+function profileLines(r: BenchResult): string[] {
+  const out: string[] = [];
   for (const p of r.profile) {
     out.push('');
     out.push(`profile of ${p.phase} (${int(p.sampledMs)} ms sampled, ${p.file}):`);
@@ -162,12 +204,27 @@ export function renderText(r: BenchResult): string {
     for (const f of p.topSelf.slice(0, 12))
       out.push(`  ${pad(fixed(f.selfPercent, 1), 5)}%  ${f.functionName}  ${f.location}`);
   }
-  out.push('');
-  out.push(`errors: ${r.errors.total}`);
-  for (const e of r.errors.samples) out.push(`  ${e}`);
-  out.push(`results: ${r.files.json}`);
-  out.push(`chart:   ${r.files.svg}`);
-  return out.join('\n');
+  return out;
+}
+
+/** The human-readable report printed at the end of a run. */
+export function renderText(r: BenchResult): string {
+  return [
+    ...introLines(r),
+    '',
+    ...signingTable(r),
+    '',
+    ...phaseLines(r),
+    ...summaryLines(r),
+    '',
+    ...targetLines(r),
+    ...profileLines(r),
+    '',
+    `errors: ${r.errors.total}`,
+    ...r.errors.samples.map((e) => `  ${e}`),
+    `results: ${r.files.json}`,
+    `chart:   ${r.files.svg}`,
+  ].join('\n');
 }
 
 export function writeJson(file: string, result: BenchResult): void {
@@ -220,19 +277,71 @@ function legend(series: Series[], x: number, y: number): string {
     .join('');
 }
 
-/** Throughput (linear) and latency (log) against concurrency, side by side. */
-export function renderSvg(r: BenchResult): string {
-  const W = 1000;
-  const H = 530;
-  const levels = r.service.map((p) => p.concurrency);
-  const ceiling = new Map(r.ceiling.map((p) => [p.concurrency, p]));
-  const service = new Map(r.service.map((p) => [p.concurrency, p]));
-  const left: Panel = { x: 70, y: 70, w: 360, h: 290 };
-  const right: Panel = { x: 580, y: 70, w: 360, h: 290 };
-  const xAt = (panel: Panel, i: number): number =>
-    panel.x + (levels.length === 1 ? panel.w / 2 : (i / (levels.length - 1)) * panel.w);
-  const parts: string[] = [];
-  parts.push(
+const W = 1000;
+const H = 530;
+const SERVICE_COLOR = '#d62728';
+const CEILING_COLOR = '#1f77b4';
+const BACKGROUND_COLOR = '#ff7f0e';
+
+/**
+ * The chart being drawn: its SVG elements so far, the concurrency levels on its x axes and the
+ * ceiling's and the service's points by level.
+ */
+class Chart {
+  readonly parts: string[] = [];
+  readonly levels: number[];
+  readonly ceiling: Map<number, PointResult>;
+  readonly service: Map<number, PointResult>;
+
+  constructor(r: BenchResult) {
+    this.levels = r.service.map((p) => p.concurrency);
+    this.ceiling = new Map(r.ceiling.map((p) => [p.concurrency, p]));
+    this.service = new Map(r.service.map((p) => [p.concurrency, p]));
+  }
+
+  xAt(panel: Panel, i: number): number {
+    const n = this.levels.length;
+    return panel.x + (n === 1 ? panel.w / 2 : (i / (n - 1)) * panel.w);
+  }
+
+  axes(panel: Panel, title: string, yLabel: string): void {
+    this.parts.push(
+      `<text x="${panel.x + panel.w / 2}" y="${panel.y - 10}" font-size="13" text-anchor="middle" font-weight="bold">${esc(title)}</text>`,
+      `<line x1="${panel.x}" y1="${panel.y + panel.h}" x2="${panel.x + panel.w}" y2="${panel.y + panel.h}" stroke="#333"/>`,
+      `<line x1="${panel.x}" y1="${panel.y}" x2="${panel.x}" y2="${panel.y + panel.h}" stroke="#333"/>`,
+      `<text x="${panel.x + panel.w / 2}" y="${panel.y + panel.h + 36}" font-size="12" text-anchor="middle">concurrent sessions (clients)</text>`,
+      `<text x="${panel.x - 52}" y="${panel.y + panel.h / 2}" font-size="12" text-anchor="middle" transform="rotate(-90 ${panel.x - 52} ${panel.y + panel.h / 2})">${esc(yLabel)}</text>`,
+    );
+    this.levels.forEach((c, i) => {
+      const x = this.xAt(panel, i);
+      this.parts.push(
+        `<line x1="${x}" y1="${panel.y + panel.h}" x2="${x}" y2="${panel.y + panel.h + 5}" stroke="#333"/>`,
+        `<text x="${x}" y="${panel.y + panel.h + 18}" font-size="11" text-anchor="middle">${c}</text>`,
+      );
+    });
+  }
+
+  plot(panel: Panel, series: Series[], yOf: (v: number) => number): void {
+    for (const s of series) {
+      const pts: [number, number][] = [];
+      s.values.forEach((v, i) => {
+        if (v !== undefined && Number.isFinite(v) && v > 0) pts.push([this.xAt(panel, i), yOf(v)]);
+      });
+      this.parts.push(polyline(pts, s.color, s.dash));
+      if (s.dash && !s.marker) continue;
+      for (const [x, y] of pts) {
+        this.parts.push(
+          s.marker === 'square'
+            ? `<rect x="${x - 3.5}" y="${y - 3.5}" width="7" height="7" fill="${s.color}"/>`
+            : `<circle cx="${x}" cy="${y}" r="3.5" fill="${s.color}"/>`,
+        );
+      }
+    }
+  }
+}
+
+function svgTitle(r: BenchResult): string[] {
+  return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="Helvetica, Arial, sans-serif">`,
     `<rect width="${W}" height="${H}" fill="#fff"/>`,
     `<text x="${W / 2}" y="24" font-size="15" text-anchor="middle" font-weight="bold">${esc(
@@ -241,59 +350,27 @@ export function renderSvg(r: BenchResult): string {
     `<text x="${W / 2}" y="42" font-size="11" text-anchor="middle" fill="#555">${esc(
       `${r.machine.cores} cores (${r.machine.cpuModel}), Node ${r.machine.node}, driver and server on the same machine, ${r.finishedAt.slice(0, 10)}`,
     )}</text>`,
-  );
+  ];
+}
 
-  const axes = (panel: Panel, title: string, yLabel: string): void => {
-    parts.push(
-      `<text x="${panel.x + panel.w / 2}" y="${panel.y - 10}" font-size="13" text-anchor="middle" font-weight="bold">${esc(title)}</text>`,
-      `<line x1="${panel.x}" y1="${panel.y + panel.h}" x2="${panel.x + panel.w}" y2="${panel.y + panel.h}" stroke="#333"/>`,
-      `<line x1="${panel.x}" y1="${panel.y}" x2="${panel.x}" y2="${panel.y + panel.h}" stroke="#333"/>`,
-      `<text x="${panel.x + panel.w / 2}" y="${panel.y + panel.h + 36}" font-size="12" text-anchor="middle">concurrent sessions (clients)</text>`,
-      `<text x="${panel.x - 52}" y="${panel.y + panel.h / 2}" font-size="12" text-anchor="middle" transform="rotate(-90 ${panel.x - 52} ${panel.y + panel.h / 2})">${esc(yLabel)}</text>`,
-    );
-    levels.forEach((c, i) => {
-      const x = xAt(panel, i);
-      parts.push(
-        `<line x1="${x}" y1="${panel.y + panel.h}" x2="${x}" y2="${panel.y + panel.h + 5}" stroke="#333"/>`,
-        `<text x="${x}" y="${panel.y + panel.h + 18}" font-size="11" text-anchor="middle">${c}</text>`,
-      );
-    });
-  };
-
-  const plot = (panel: Panel, series: Series[], yOf: (v: number) => number): void => {
-    for (const s of series) {
-      const pts: [number, number][] = [];
-      s.values.forEach((v, i) => {
-        if (v !== undefined && Number.isFinite(v) && v > 0) pts.push([xAt(panel, i), yOf(v)]);
-      });
-      parts.push(polyline(pts, s.color, s.dash));
-      if (s.dash && !s.marker) continue;
-      for (const [x, y] of pts) {
-        parts.push(
-          s.marker === 'square'
-            ? `<rect x="${x - 3.5}" y="${y - 3.5}" width="7" height="7" fill="${s.color}"/>`
-            : `<circle cx="${x}" cy="${y}" r="3.5" fill="${s.color}"/>`,
-        );
-      }
-    }
-  };
-
-  // Left: throughput.
-  const thrSeries: Series[] = [
+/** Left: signatures per second, linear, with each point's figure above it. */
+function throughputPanel(chart: Chart, panel: Panel): void {
+  const { levels, parts, ceiling, service } = chart;
+  const series: Series[] = [
     {
       name: 'ceiling (node:http + protocol + sign)',
-      color: '#1f77b4',
+      color: CEILING_COLOR,
       values: levels.map((c) => ceiling.get(c)?.perSecond),
       marker: 'square',
     },
     {
       name: 'DSS service',
-      color: '#d62728',
+      color: SERVICE_COLOR,
       values: levels.map((c) => service.get(c)?.perSecond),
     },
     {
       name: '50% of ceiling (target)',
-      color: '#1f77b4',
+      color: CEILING_COLOR,
       dash: '4 4',
       values: levels.map((c) => {
         const v = ceiling.get(c)?.perSecond;
@@ -301,57 +378,59 @@ export function renderSvg(r: BenchResult): string {
       }),
     },
   ];
-  const maxThr = niceCeil(
-    Math.max(1, ...thrSeries.flatMap((s) => s.values.filter((v): v is number => v !== undefined))) *
+  const max = niceCeil(
+    Math.max(1, ...series.flatMap((s) => s.values.filter((v): v is number => v !== undefined))) *
       1.05,
   );
-  axes(left, 'Signatures per second', 'signatures/s');
+  const yOf = (v: number): number => panel.y + panel.h - (v / max) * panel.h;
+  chart.axes(panel, 'Signatures per second', 'signatures/s');
   for (let k = 0; k <= 5; k++) {
-    const v = (maxThr * k) / 5;
-    const y = left.y + left.h - (v / maxThr) * left.h;
+    const v = (max * k) / 5;
+    const y = yOf(v);
     parts.push(
-      `<line x1="${left.x}" y1="${y}" x2="${left.x + left.w}" y2="${y}" stroke="#eee"/>`,
-      `<text x="${left.x - 6}" y="${y + 4}" font-size="10" text-anchor="end">${int(v)}</text>`,
+      `<line x1="${panel.x}" y1="${y}" x2="${panel.x + panel.w}" y2="${y}" stroke="#eee"/>`,
+      `<text x="${panel.x - 6}" y="${y + 4}" font-size="10" text-anchor="end">${int(v)}</text>`,
     );
   }
-  plot(left, thrSeries, (v) => left.y + left.h - (v / maxThr) * left.h);
+  chart.plot(panel, series, yOf);
+  const label = (i: number, p: PointResult | undefined, color: string): void => {
+    if (p)
+      parts.push(
+        `<text x="${chart.xAt(panel, i)}" y="${yOf(p.perSecond) - 8}" font-size="10" text-anchor="middle" fill="${color}">${int(p.perSecond)}</text>`,
+      );
+  };
   levels.forEach((c, i) => {
-    const s = service.get(c);
-    const ce = ceiling.get(c);
-    if (ce)
-      parts.push(
-        `<text x="${xAt(left, i)}" y="${left.y + left.h - (ce.perSecond / maxThr) * left.h - 8}" font-size="10" text-anchor="middle" fill="#1f77b4">${int(ce.perSecond)}</text>`,
-      );
-    if (s)
-      parts.push(
-        `<text x="${xAt(left, i)}" y="${left.y + left.h - (s.perSecond / maxThr) * left.h - 8}" font-size="10" text-anchor="middle" fill="#d62728">${int(s.perSecond)}</text>`,
-      );
+    label(i, ceiling.get(c), CEILING_COLOR);
+    label(i, service.get(c), SERVICE_COLOR);
   });
-  parts.push(legend(thrSeries, left.x + 8, left.y + left.h + 56));
+  parts.push(legend(series, panel.x + 8, panel.y + panel.h + 56));
+}
 
-  // Right: latency, log scale.
-  const latSeries: Series[] = [
+/** Right: latency, log scale, with the p99 target and the p99 under background logins. */
+function latencyPanel(chart: Chart, r: BenchResult, panel: Panel): void {
+  const { levels, parts, ceiling, service } = chart;
+  const series: Series[] = [
     {
       name: 'service p99',
-      color: '#d62728',
+      color: SERVICE_COLOR,
       values: levels.map((c) => service.get(c)?.latencyMs.p99),
     },
     {
       name: 'service p50',
-      color: '#d62728',
+      color: SERVICE_COLOR,
       dash: '2 3',
       values: levels.map((c) => service.get(c)?.latencyMs.p50),
       marker: 'circle',
     },
     {
       name: 'ceiling p99',
-      color: '#1f77b4',
+      color: CEILING_COLOR,
       values: levels.map((c) => ceiling.get(c)?.latencyMs.p99),
       marker: 'square',
     },
     {
       name: 'ceiling p50',
-      color: '#1f77b4',
+      color: CEILING_COLOR,
       dash: '2 3',
       values: levels.map((c) => ceiling.get(c)?.latencyMs.p50),
       marker: 'square',
@@ -359,51 +438,59 @@ export function renderSvg(r: BenchResult): string {
   ];
   const bg = r.backgroundLogins;
   const bgIndex = levels.indexOf(bg.signing.concurrency);
-  const latValues = latSeries
+  const values = series
     .flatMap((s) => s.values)
     .concat([50, bgIndex >= 0 ? bg.signing.latencyMs.p99 : undefined])
     .filter((v): v is number => v !== undefined && v > 0);
-  const lo = 10 ** Math.floor(Math.log10(Math.max(0.01, Math.min(...latValues))));
-  const hi = 10 ** Math.ceil(Math.log10(Math.max(...latValues) * 1.2));
+  const lo = 10 ** Math.floor(Math.log10(Math.max(0.01, Math.min(...values))));
+  const hi = 10 ** Math.ceil(Math.log10(Math.max(...values) * 1.2));
   const yLog = (v: number): number =>
-    right.y +
-    right.h -
-    ((Math.log10(v) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo))) * right.h;
-  axes(right, 'Latency (log scale)', 'milliseconds');
+    panel.y +
+    panel.h -
+    ((Math.log10(v) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo))) * panel.h;
+  chart.axes(panel, 'Latency (log scale)', 'milliseconds');
   for (let e = Math.log10(lo); e <= Math.log10(hi) + 1e-9; e++) {
     for (const m of [1, 2, 5]) {
       const v = m * 10 ** e;
       if (v < lo || v > hi) continue;
       const y = yLog(v);
       parts.push(
-        `<line x1="${right.x}" y1="${y}" x2="${right.x + right.w}" y2="${y}" stroke="#eee"/>`,
-        `<text x="${right.x - 6}" y="${y + 4}" font-size="10" text-anchor="end">${v >= 1 ? int(v) : v.toFixed(Math.max(0, -e))}</text>`,
+        `<line x1="${panel.x}" y1="${y}" x2="${panel.x + panel.w}" y2="${y}" stroke="#eee"/>`,
+        `<text x="${panel.x - 6}" y="${y + 4}" font-size="10" text-anchor="end">${v >= 1 ? int(v) : v.toFixed(Math.max(0, -e))}</text>`,
       );
     }
   }
   const y50 = yLog(50);
   parts.push(
-    `<line x1="${right.x}" y1="${y50}" x2="${right.x + right.w}" y2="${y50}" stroke="#999" stroke-dasharray="6 4"/>`,
-    `<text x="${right.x + 4}" y="${y50 - 4}" font-size="10" fill="#666">p99 target 50 ms</text>`,
+    `<line x1="${panel.x}" y1="${y50}" x2="${panel.x + panel.w}" y2="${y50}" stroke="#999" stroke-dasharray="6 4"/>`,
+    `<text x="${panel.x + 4}" y="${y50 - 4}" font-size="10" fill="#666">p99 target 50 ms</text>`,
   );
-  plot(right, latSeries, yLog);
-  const legendItems = [...latSeries];
+  chart.plot(panel, series, yLog);
+  const legendItems = [...series];
   if (bgIndex >= 0 && bg.signing.latencyMs.p99 > 0) {
-    const x = xAt(right, bgIndex);
+    const x = chart.xAt(panel, bgIndex);
     const y = yLog(bg.signing.latencyMs.p99);
     parts.push(
-      `<path d="M${x},${y - 6} L${x + 6},${y + 5} L${x - 6},${y + 5} Z" fill="#ff7f0e"/>`,
-      `<text x="${x - 8}" y="${y + 4}" font-size="10" text-anchor="end" fill="#ff7f0e">${fixed(bg.signing.latencyMs.p99, 1)} ms</text>`,
+      `<path d="M${x},${y - 6} L${x + 6},${y + 5} L${x - 6},${y + 5} Z" fill="${BACKGROUND_COLOR}"/>`,
+      `<text x="${x - 8}" y="${y + 4}" font-size="10" text-anchor="end" fill="${BACKGROUND_COLOR}">${fixed(bg.signing.latencyMs.p99, 1)} ms</text>`,
     );
     legendItems.push({
       name: `service p99 with ${bg.loginsPerSecondTarget} logins/s in the background`,
-      color: '#ff7f0e',
+      color: BACKGROUND_COLOR,
       values: [],
     });
   }
-  parts.push(legend(legendItems, right.x + 8, right.y + right.h + 56));
-  parts.push('</svg>');
-  return `${parts.join('\n')}\n`;
+  parts.push(legend(legendItems, panel.x + 8, panel.y + panel.h + 56));
+}
+
+/** Throughput (linear) and latency (log) against concurrency, side by side. */
+export function renderSvg(r: BenchResult): string {
+  const chart = new Chart(r);
+  chart.parts.push(...svgTitle(r));
+  throughputPanel(chart, { x: 70, y: 70, w: 360, h: 290 });
+  latencyPanel(chart, r, { x: 580, y: 70, w: 360, h: 290 });
+  chart.parts.push('</svg>');
+  return `${chart.parts.join('\n')}\n`;
 }
 
 export function writeSvg(file: string, result: BenchResult): void {

@@ -32,6 +32,7 @@ import { type MemoryBreakdown, type ProcessUsage } from './types';
 export const REPO_ROOT = join(__dirname, '..', '..');
 export const SERVICE_ENTRY = join(REPO_ROOT, 'dist', 'apps', 'dss', 'src', 'main.js');
 const CEILING_ENTRY = join(__dirname, 'ceiling-server.js');
+const HANDSHAKE_CEILING_ENTRY = join(__dirname, 'handshake-ceiling-server.js');
 const PROFILE_HOOK = join(__dirname, 'profile-hook.js');
 
 // ----------------------------------------------------------------------------------- /proc
@@ -372,10 +373,14 @@ export class ServerProcess {
   }
 }
 
-export interface RunningService {
+/** A spawned server the load driver can reach. */
+export interface Endpoint {
   process: ServerProcess;
   host: string;
   port: number;
+}
+
+export interface RunningService extends Endpoint {
   publicKeyPem: string;
 }
 
@@ -428,29 +433,42 @@ export async function startService(
   return { process: server, host: hostname, port: Number(port), publicKeyPem };
 }
 
-export interface RunningCeiling {
-  process: ServerProcess;
-  host: string;
-  port: number;
+export interface RunningCeiling extends Endpoint {
   identityPublicKeyPem: string;
   signingPublicKeyPem: string;
 }
 
-/** Starts the minimal ceiling server (bench/ceiling-server.ts) as a separate process. */
-export async function startCeiling(): Promise<RunningCeiling> {
-  const child = spawn(process.execPath, [CEILING_ENTRY], {
+export interface RunningHandshakeCeiling extends Endpoint {
+  identityPublicKeyPem: string;
+}
+
+/** Starts one of the bare servers (bench/bare-server.ts) and reads the line it prints. */
+async function startBareServer<T extends object>(
+  entry: string,
+  name: string,
+): Promise<Endpoint & T> {
+  const child = spawn(process.execPath, [entry], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const server = new ServerProcess('the ceiling server', child);
+  const server = new ServerProcess(name, child);
   const [line] = await server.waitFor(/^\{.*\}$/m, 30_000);
-  const info = JSON.parse(line) as {
-    port: number;
-    identityPublicKeyPem: string;
-    signingPublicKeyPem: string;
-  };
+  const info = JSON.parse(line) as { port: number } & T;
   return { process: server, host: '127.0.0.1', ...info };
+}
+
+/** Starts the minimal signing ceiling server (bench/ceiling-server.ts) as a separate process. */
+export function startCeiling(): Promise<RunningCeiling> {
+  return startBareServer<Omit<RunningCeiling, keyof Endpoint>>(CEILING_ENTRY, 'the ceiling server');
+}
+
+/** Starts the minimal handshake server (bench/handshake-ceiling-server.ts) as a separate process. */
+export function startHandshakeCeiling(): Promise<RunningHandshakeCeiling> {
+  return startBareServer<Omit<RunningHandshakeCeiling, keyof Endpoint>>(
+    HANDSHAKE_CEILING_ENTRY,
+    'the handshake ceiling server',
+  );
 }
 
 // -------------------------------------------------------------------------------------- users

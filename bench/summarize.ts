@@ -5,14 +5,8 @@
  */
 
 import { readFileSync } from 'node:fs';
+import { median } from './stats';
 import { type BenchResult, type PointResult } from './types';
-
-function median(values: number[]): number {
-  const v = [...values].sort((a, b) => a - b);
-  if (v.length === 0) return 0;
-  const mid = Math.floor(v.length / 2);
-  return v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
-}
 
 function cell(values: number[], digits: number): string {
   const f = (n: number): string => n.toLocaleString('en-US', { maximumFractionDigits: digits });
@@ -20,215 +14,124 @@ function cell(values: number[], digits: number): string {
   return `${f(median(values))} (${f(Math.min(...values))}–${f(Math.max(...values))})`;
 }
 
+/** One column of the per-concurrency table: a figure of the service or ceiling points. */
+type PointColumn = [of: 'service' | 'ceiling', value: (p: PointResult) => number, digits: number];
+
+const POINT_COLUMNS: PointColumn[] = [
+  ['service', (p) => p.latencyMs.p50, 1],
+  ['service', (p) => p.latencyMs.p95, 1],
+  ['service', (p) => p.latencyMs.p99, 1],
+  ['service', (p) => p.latencyMs.max, 0],
+  ['service', (p) => p.server.cpuMsPerOp, 3],
+  ['service', (p) => p.otherCpuCores, 2],
+];
+
+const perSecond = (p: PointResult): number => p.perSecond;
+
+/** Per concurrency level: ceiling and service throughput, their ratio, latency and costs. */
+function pointTable(results: BenchResult[]): string[] {
+  const out = [
+    '| clients | ceiling sig/s | service sig/s | service/ceiling | p50 ms | p95 ms | p99 ms | max ms | server CPU ms/sig | other load (cores) |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const level of results[0].options.concurrency) {
+    const at = (of: 'service' | 'ceiling'): PointResult[] =>
+      results.map((r) => r[of].find((p) => p.concurrency === level)).filter((p) => p !== undefined);
+    const percent = results.map(
+      (r) =>
+        (r.ratios.perConcurrency.find((p) => p.concurrency === level)?.serviceToCeiling ?? 0) * 100,
+    );
+    const rate = (of: 'service' | 'ceiling'): string => cell(at(of).map(perSecond), 0);
+    const cells = [
+      rate('ceiling'),
+      rate('service'),
+      `${cell(percent, 1)}%`,
+      ...POINT_COLUMNS.map(([of, value, digits]) => cell(at(of).map(value), digits)),
+    ];
+    out.push(`| ${level} | ${cells.join(' | ')} |`);
+  }
+  return out;
+}
+
+/**
+ * One row of the table of single figures: its name, its value in a run (undefined where the run
+ * did not measure it), digits and unit.
+ */
+type Figure = [
+  name: string,
+  value: (r: BenchResult) => number | undefined,
+  digits: number,
+  unit?: string,
+];
+
+const FIGURES: Figure[] = [
+  ['best service / best ceiling', (r) => r.ratios.serviceToCeiling * 100, 1, '%'],
+  ['raw ECDSA sign, one thread (document)', (r) => r.rawSign.documentPerSecond, 0, '/s'],
+  ['raw serverHandshake, one thread', (r) => r.rawCosts.handshakePerSecond, 0, '/s'],
+  ['bcrypt verify (cost 12)', (r) => r.rawCosts.bcryptMs, 0, ' ms'],
+  ['handshakes', (r) => r.handshakes.perSecond, 0, '/s'],
+  ['handshake p99', (r) => r.handshakes.latencyMs.p99, 1, ' ms'],
+  [
+    'handshake ceiling (node:http + X25519, ECDSA, HKDF)',
+    (r) => r.handshakeCeiling?.perSecond,
+    0,
+    '/s',
+  ],
+  [
+    'handshakes / handshake ceiling',
+    (r) => (r.handshakeCeiling ? (r.ratios.handshakesToCeiling ?? 0) * 100 : undefined),
+    1,
+    '%',
+  ],
+  ['logins', (r) => r.logins.perSecond, 1, '/s'],
+  ['login p50', (r) => r.logins.latencyMs.p50, 0, ' ms'],
+  [
+    'background logins done (of the rate asked)',
+    (r) => r.backgroundLogins.loginsPerSecond,
+    1,
+    '/s',
+  ],
+  ['signing p99 with background logins', (r) => r.backgroundLogins.signing.latencyMs.p99, 1, ' ms'],
+  ['signing p99 without (same run)', (r) => r.backgroundLogins.baselineP99Ms, 1, ' ms'],
+  ['p99 ratio', (r) => r.backgroundLogins.p99Ratio, 2, '×'],
+  [
+    'signing throughput with background logins',
+    (r) => r.backgroundLogins.signing.perSecond,
+    0,
+    '/s',
+  ],
+  ['sessions opened', (r) => r.sessions.opened, 0],
+  ['server RSS with them', (r) => r.sessions.rssMB, 0, ' MiB'],
+  ['server RSS before them', (r) => r.sessions.rssBeforeMB, 0, ' MiB'],
+  ['server peak RSS over the run', (r) => r.server.peakRssMB, 0, ' MiB'],
+  ['errors', (r) => r.errors.total, 0],
+  ['load average at start (1 min)', (r) => r.machine.loadAverageStart[0], 2],
+];
+
+/**
+ * The single figures of each run: ratios, reference costs, phases, memory, errors. A figure no
+ * run measured (the handshake ceiling in older results, or skipped) has no row.
+ */
+function figureTable(results: BenchResult[]): string[] {
+  const rows: string[] = [];
+  for (const [name, value, digits, unit = ''] of FIGURES) {
+    const values = results.map(value).filter((v) => v !== undefined);
+    if (values.length > 0) rows.push(`| ${name} | ${cell(values, digits)}${unit} |`);
+  }
+  return ['| figure | median (min–max) |', '|---|---:|', ...rows];
+}
+
 export function summarize(results: BenchResult[]): string {
-  const out: string[] = [];
   const first = results[0];
-  out.push(
+  return [
     `${results.length} run(s), ${first.database.version}, ${first.options.mode} mode, ` +
       `${first.options.documentSize}-byte documents, ${first.options.durationSeconds} s per point; ` +
       'median (min–max)',
-  );
-  out.push('');
-  out.push(
-    '| clients | ceiling sig/s | service sig/s | service/ceiling | p50 ms | p95 ms | p99 ms | max ms | server CPU ms/sig | other load (cores) |',
-  );
-  out.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
-  for (const level of first.options.concurrency) {
-    const at = (list: (r: BenchResult) => PointResult[]) =>
-      results
-        .map((r) => list(r).find((p) => p.concurrency === level))
-        .filter((p) => p !== undefined);
-    const s = at((r) => r.service);
-    const c = at((r) => r.ceiling);
-    const ratio = results.map(
-      (r) => r.ratios.perConcurrency.find((p) => p.concurrency === level)?.serviceToCeiling ?? 0,
-    );
-    out.push(
-      `| ${level} | ${cell(
-        c.map((p) => p.perSecond),
-        0,
-      )} | ${cell(
-        s.map((p) => p.perSecond),
-        0,
-      )} | ${cell(
-        ratio.map((x) => x * 100),
-        1,
-      )}% | ${cell(
-        s.map((p) => p.latencyMs.p50),
-        1,
-      )} | ${cell(
-        s.map((p) => p.latencyMs.p95),
-        1,
-      )} | ${cell(
-        s.map((p) => p.latencyMs.p99),
-        1,
-      )} | ${cell(
-        s.map((p) => p.latencyMs.max),
-        0,
-      )} | ${cell(
-        s.map((p) => p.server.cpuMsPerOp),
-        3,
-      )} | ${cell(
-        s.map((p) => p.otherCpuCores),
-        2,
-      )} |`,
-    );
-  }
-  out.push('');
-  const row = (name: string, values: number[], digits: number, unit = ''): string =>
-    `| ${name} | ${cell(values, digits)}${unit} |`;
-  out.push('| figure | median (min–max) |');
-  out.push('|---|---:|');
-  out.push(
-    row(
-      'best service / best ceiling',
-      results.map((r) => r.ratios.serviceToCeiling * 100),
-      1,
-      '%',
-    ),
-  );
-  out.push(
-    row(
-      'raw ECDSA sign, one thread (document)',
-      results.map((r) => r.rawSign.documentPerSecond),
-      0,
-      '/s',
-    ),
-  );
-  out.push(
-    row(
-      'raw serverHandshake, one thread',
-      results.map((r) => r.rawCosts.handshakePerSecond),
-      0,
-      '/s',
-    ),
-  );
-  out.push(
-    row(
-      'bcrypt verify (cost 12)',
-      results.map((r) => r.rawCosts.bcryptMs),
-      0,
-      ' ms',
-    ),
-  );
-  out.push(
-    row(
-      'handshakes',
-      results.map((r) => r.handshakes.perSecond),
-      0,
-      '/s',
-    ),
-  );
-  out.push(
-    row(
-      'handshake p99',
-      results.map((r) => r.handshakes.latencyMs.p99),
-      1,
-      ' ms',
-    ),
-  );
-  out.push(
-    row(
-      'logins',
-      results.map((r) => r.logins.perSecond),
-      1,
-      '/s',
-    ),
-  );
-  out.push(
-    row(
-      'login p50',
-      results.map((r) => r.logins.latencyMs.p50),
-      0,
-      ' ms',
-    ),
-  );
-  out.push(
-    row(
-      'background logins done (of the rate asked)',
-      results.map((r) => r.backgroundLogins.loginsPerSecond),
-      1,
-      '/s',
-    ),
-  );
-  out.push(
-    row(
-      'signing p99 with background logins',
-      results.map((r) => r.backgroundLogins.signing.latencyMs.p99),
-      1,
-      ' ms',
-    ),
-  );
-  out.push(
-    row(
-      'signing p99 without (same run)',
-      results.map((r) => r.backgroundLogins.baselineP99Ms),
-      1,
-      ' ms',
-    ),
-  );
-  out.push(
-    row(
-      'p99 ratio',
-      results.map((r) => r.backgroundLogins.p99Ratio),
-      2,
-      '×',
-    ),
-  );
-  out.push(
-    row(
-      'signing throughput with background logins',
-      results.map((r) => r.backgroundLogins.signing.perSecond),
-      0,
-      '/s',
-    ),
-  );
-  out.push(
-    row(
-      'sessions opened',
-      results.map((r) => r.sessions.opened),
-      0,
-    ),
-  );
-  out.push(
-    row(
-      'server RSS with them',
-      results.map((r) => r.sessions.rssMB),
-      0,
-      ' MiB',
-    ),
-  );
-  out.push(
-    row(
-      'server RSS before them',
-      results.map((r) => r.sessions.rssBeforeMB),
-      0,
-      ' MiB',
-    ),
-  );
-  out.push(
-    row(
-      'server peak RSS over the run',
-      results.map((r) => r.server.peakRssMB),
-      0,
-      ' MiB',
-    ),
-  );
-  out.push(
-    row(
-      'errors',
-      results.map((r) => r.errors.total),
-      0,
-    ),
-  );
-  out.push(
-    row(
-      'load average at start (1 min)',
-      results.map((r) => r.machine.loadAverageStart[0]),
-      2,
-    ),
-  );
-  return out.join('\n');
+    '',
+    ...pointTable(results),
+    '',
+    ...figureTable(results),
+  ].join('\n');
 }
 
 if (require.main === module) {

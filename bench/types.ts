@@ -153,23 +153,27 @@ export interface ProfilePhase {
   topProjectTotal: ProfileFunction[];
 }
 
+/** Settings of the load that the command line takes and the result records, under these names. */
+export interface LoadSettings {
+  documentSize: number;
+  mode: SignMode;
+  users: number;
+  loginsPerSecond: number;
+  backgroundConcurrency: number;
+  handshakeConcurrency: number;
+  loginConcurrency: number;
+  sessions: number;
+}
+
 export interface BenchResult {
   version: 1;
   startedAt: string;
   finishedAt: string;
   elapsedSeconds: number;
-  options: {
+  options: LoadSettings & {
     concurrency: number[];
     durationSeconds: number;
     warmupSeconds: number;
-    documentSize: number;
-    mode: SignMode;
-    users: number;
-    loginsPerSecond: number;
-    backgroundConcurrency: number;
-    handshakeConcurrency: number;
-    loginConcurrency: number;
-    sessions: number;
     bcryptCost: number;
     skipCeiling: boolean;
     quick: boolean;
@@ -195,6 +199,12 @@ export interface BenchResult {
   ceiling: PointResult[];
   service: PointResult[];
   handshakes: PointResult;
+  /**
+   * The same handshake load against a bare node:http server doing only X25519, the ECDSA
+   * signature and HKDF (bench/handshake-ceiling-server.ts); absent with --skip-ceiling and in
+   * results of earlier versions.
+   */
+  handshakeCeiling?: PointResult;
   logins: PointResult;
   backgroundLogins: BackgroundLoginResult;
   sessions: SessionsResult;
@@ -212,6 +222,11 @@ export interface BenchResult {
     /** Best ceiling signatures/s over the one-thread raw signing rate. */
     ceilingToRawSign: number;
     perConcurrency: { concurrency: number; serviceToCeiling: number }[];
+    /**
+     * Service handshakes/s over handshake-ceiling handshakes/s (0 when the ceiling was skipped;
+     * absent in results of earlier versions).
+     */
+    handshakesToCeiling?: number;
   };
   targets: TargetCheck[];
   errors: { total: number; samples: string[] };

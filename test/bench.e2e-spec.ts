@@ -125,6 +125,7 @@ describe('the benchmark harness (e2e smoke run)', () => {
         'ratios.serviceToCeiling',
         'ratios.serviceToRawSign',
         'ratios.ceilingToRawSign',
+        'ratios.handshakesToCeiling',
       ],
       'result',
     );
@@ -135,6 +136,7 @@ describe('the benchmark harness (e2e smoke run)', () => {
     r.ceiling.forEach((p, i) => expectPoint(p, `ceiling[${i}]`));
     r.service.forEach((p, i) => expectPoint(p, `service[${i}]`));
     expectPoint(r.handshakes, 'handshakes');
+    expectPoint(r.handshakeCeiling, 'handshakeCeiling');
     expectPoint(r.logins, 'logins');
 
     const b = r.backgroundLogins;
@@ -196,6 +198,7 @@ describe('the benchmark harness (e2e smoke run)', () => {
     }
 
     expect(readFileSync(svg, 'utf8')).toMatch(/^<svg [^>]*>[\s\S]*<\/svg>\n$/);
+    expect(stdout).toContain('handshake ceiling');
     expect(stdout).toContain('targets:');
     expect(stdout).toContain('errors: 0');
     expect(existsSync(json)).toBe(true);
