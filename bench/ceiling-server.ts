@@ -3,7 +3,7 @@
  * (PROTOCOL.md §3, §4) with no framework and no database. Per request: parse the JSON envelope,
  * look the session up, check the replay window, open the AES-256-GCM payload, parse the
  * plaintext, hash and ECDSA-sign (the service's own SigningKey, so the same OpenSSL or
- * noble-curves path for the chosen mode), seal the answer. One fixed signing key; sessions come
+ * native digest path for the chosen mode), seal the answer. One fixed signing key; sessions come
  * from real handshakes (`serverHandshake`) so the load driver runs unchanged against it.
  *
  * Run by the benchmark as a separate process (`node dist/bench/ceiling-server.js`); prints one

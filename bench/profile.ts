@@ -47,7 +47,7 @@ const MODULE_CATEGORIES: [RegExp, string][] = [
     /\/node_modules\/(pino|sonic-boom|thread-stream|fast-redact|quick-format-unescaped|atomic-sleep|on-exit-leak-free|safe-stable-stringify|real-require|process-warning|pino-std-serializers)\//,
     'pino logging',
   ],
-  [/\/node_modules\/@noble\//, 'noble-curves (digest signing)'],
+  [/\/node_modules\/@noble\//, 'noble-curves (digest signing fallback)'],
   [/\/node_modules\/bcrypt\//, 'bcrypt (JS side)'],
   [/\/node_modules\//, 'Express, body-parser and other HTTP middleware'],
   [/\/dist\/libs\/secure-channel\//, 'DSS secure channel (protocol, interceptor, sessions)'],

@@ -39,7 +39,12 @@ function introLines(r: BenchResult): string[] {
   out.push('');
   out.push(
     `raw ECDSA P-256 signing, in-process, one thread: ${int(r.rawSign.documentPerSecond)}/s ` +
-      `document mode (OpenSSL), ${int(r.rawSign.digestPerSecond)}/s digest mode (noble-curves)`,
+      `document mode (OpenSSL), ${int(r.rawSign.digestPerSecond)}/s digest mode ` +
+      (r.rawSign.digestNative === false
+        ? '(noble-curves: the native module is not built)'
+        : r.rawSign.digestFallbackPerSecond === undefined
+          ? '(noble-curves)'
+          : `(OpenSSL; ${int(r.rawSign.digestFallbackPerSecond)}/s in the JavaScript fallback)`),
   );
   out.push('');
   out.push(

@@ -59,8 +59,15 @@ export interface RawSignResult {
   perSecond: number;
   /** `crypto.sign('sha256', document)` (OpenSSL), one thread. */
   documentPerSecond: number;
-  /** SHA-256 digest signed with @noble/curves (the service's digest-mode path), one thread. */
+  /**
+   * SHA-256 digest signed as the service signs it (OpenSSL's EVP_PKEY_sign through the native
+   * module; noble-curves when the module is not built, see `digestNative`), one thread.
+   */
   digestPerSecond: number;
+  /** The same digest signed by the noble-curves fallback, for reference (absent in old results). */
+  digestFallbackPerSecond?: number;
+  /** True when the native digest signer was loaded (absent in old results). */
+  digestNative?: boolean;
 }
 
 /** What the protocol's and the login's fixed costs allow on one thread, measured in-process. */

@@ -7,6 +7,7 @@
 import bcrypt from 'bcrypt';
 import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { nativeDigestSignerProblem } from '@dss/keystore/native-digest-signer';
 import { generateSigningKeyPair, SigningKey } from '@dss/keystore/signing';
 import {
   clientHandshakeStart,
@@ -23,19 +24,25 @@ import { type RawCostsResult, type RawSignResult } from '../types';
 function measureRawSign(o: BenchOptions): RawSignResult {
   const generated = generateSigningKeyPair();
   const key = SigningKey.fromPkcs8(generated.pkcs8Der);
+  // The JavaScript fallback, for reference: what digest signing costs without the native module.
+  const fallback = SigningKey.fromPkcs8(generated.pkcs8Der, undefined, { nativeDigests: false });
   generated.pkcs8Der.fill(0);
   const document = randomBytes(o.documentSize);
   const digest = createHash('sha256').update(document).digest();
   const seconds = o.quick ? 0.5 : 2;
   const documentPerSecond = rateOf(() => key.signDocument(document, 'der'), seconds);
   const digestPerSecond = rateOf(() => key.signDigest(digest, 'der'), seconds);
+  const digestFallbackPerSecond = rateOf(() => fallback.signDigest(digest, 'der'), seconds / 2);
   key.destroy();
+  fallback.destroy();
   return {
     mode: o.mode,
     documentSize: o.documentSize,
     perSecond: Math.round(o.mode === 'document' ? documentPerSecond : digestPerSecond),
     documentPerSecond: Math.round(documentPerSecond),
     digestPerSecond: Math.round(digestPerSecond),
+    digestFallbackPerSecond: Math.round(digestFallbackPerSecond),
+    digestNative: nativeDigestSignerProblem() === null,
   };
 }
 
@@ -69,7 +76,8 @@ export async function measureRaw(
   const rawSign = measureRawSign(run.options);
   const rawCosts = await measureRawCosts(run.options);
   run.progress.done(
-    `  raw sign: ${rawSign.documentPerSecond}/s document mode, ${rawSign.digestPerSecond}/s digest mode; ` +
+    `  raw sign: ${rawSign.documentPerSecond}/s document mode, ${rawSign.digestPerSecond}/s digest mode ` +
+      `(${rawSign.digestFallbackPerSecond}/s in the JavaScript fallback); ` +
       `serverHandshake ${rawCosts.handshakePerSecond}/s; bcrypt ${rawCosts.bcryptMs} ms`,
   );
   return { rawSign, rawCosts };
