@@ -39,6 +39,7 @@ import { machineInfo, ratiosOf, resultOptions, targetsOf } from './results';
 import { Cleanups, type RunContext, type ServiceRun } from './run-context';
 import { ProcessProbe } from './service';
 import { round } from './stats';
+import { compare, readResult } from './summarize';
 import { type BenchResult } from './types';
 
 export { type BenchOptions, parseOptions };
@@ -163,8 +164,11 @@ async function main(): Promise<void> {
       process.exitCode = both.memory.errors.total + both.redis.errors.total === 0 ? 0 : 1;
       return;
     }
+    // Read before the run, so that a wrong file name fails at once, not after minutes.
+    const earlier = options.compare === undefined ? undefined : readResult(options.compare);
     const result = await runBench(options);
     process.stdout.write(`\n${renderText(result)}\n`);
+    if (earlier !== undefined) process.stdout.write(`\n${compare(earlier, result)}\n`);
     process.exitCode = result.errors.total === 0 ? 0 : 1;
   } catch (err) {
     process.stderr.write(

@@ -20,6 +20,8 @@ export interface BenchOptions extends LoadSettings {
   serviceEnv: string[];
   /** Measure the service a second time with sessions in this Redis, and compare (redis-mode.ts). */
   redis?: string;
+  /** A result file of an earlier run: print each figure's change against it (summarize.ts). */
+  compare?: string;
 }
 
 export const BCRYPT_COST = 12;
@@ -142,6 +144,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       '--redis <url>',
       'also run the service with DSS_REDIS_URL=<url> and print its cost per request next to the memory store',
     )
+    .option('--compare <file>', 'print the change of each figure against an earlier JSON result')
     .option('--no-progress', 'no progress lines on standard error')
     .showHelpAfterError();
   program.parse(argv, { from: 'user' });

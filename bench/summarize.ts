@@ -67,6 +67,7 @@ type Figure = [
 const FIGURES: Figure[] = [
   ['best service / best ceiling', (r) => r.ratios.serviceToCeiling * 100, 1, '%'],
   ['raw ECDSA sign, one thread (document)', (r) => r.rawSign.documentPerSecond, 0, '/s'],
+  ['raw ECDSA sign, one thread (digest)', (r) => r.rawSign.digestPerSecond, 0, '/s'],
   ['raw serverHandshake, one thread', (r) => r.rawCosts.handshakePerSecond, 0, '/s'],
   ['bcrypt verify (cost 12)', (r) => r.rawCosts.bcryptMs, 0, ' ms'],
   ['handshakes', (r) => r.handshakes.perSecond, 0, '/s'],
@@ -121,6 +122,52 @@ function figureTable(results: BenchResult[]): string[] {
   return ['| figure | median (min–max) |', '|---|---:|', ...rows];
 }
 
+/** The figures of one signing point that a comparison follows. */
+const POINT_FIGURES: [name: string, value: (p: PointResult) => number, digits: number][] = [
+  ['service sig/s', perSecond, 0],
+  ['p99 ms', (p) => p.latencyMs.p99, 1],
+  ['server CPU ms/sig', (p) => p.server.cpuMsPerOp, 3],
+];
+
+/**
+ * `npm run bench -- --compare old.json` (or `summarize.js --compare old.json new.json`): each
+ * figure of `now` beside the same figure of `old`, with the change in percent. One run against
+ * one run: on a noisy machine, compare medians of several (summarize) before believing a change.
+ */
+export function compare(old: BenchResult, now: BenchResult): string {
+  const f = (n: number, digits: number): string =>
+    n.toLocaleString('en-US', { maximumFractionDigits: digits });
+  const delta = (a: number, b: number): string =>
+    a === 0 ? '–' : `${b >= a ? '+' : ''}${(((b - a) / a) * 100).toFixed(1)}%`;
+  const rows: string[] = [];
+  const row = (name: string, a: number | undefined, b: number | undefined, digits: number) => {
+    if (a !== undefined && b !== undefined) {
+      rows.push(`| ${name} | ${f(a, digits)} | ${f(b, digits)} | ${delta(a, b)} |`);
+    }
+  };
+  for (const level of now.options.concurrency) {
+    const before = old.service.find((p) => p.concurrency === level);
+    const after = now.service.find((p) => p.concurrency === level);
+    if (before === undefined || after === undefined) continue;
+    for (const [name, value, digits] of POINT_FIGURES) {
+      row(`c=${level} ${name}`, value(before), value(after), digits);
+    }
+  }
+  for (const [name, value, digits] of FIGURES) row(name, value(old), value(now), digits);
+  return [
+    `compared with ${old.database.version}, ${old.options.mode} mode, run at ${old.startedAt}`,
+    '',
+    '| figure | before | now | change |',
+    '|---|---:|---:|---:|',
+    ...rows,
+  ].join('\n');
+}
+
+/** Reads a result file written by an earlier run. */
+export function readResult(file: string): BenchResult {
+  return JSON.parse(readFileSync(file, 'utf8')) as BenchResult;
+}
+
 export function summarize(results: BenchResult[]): string {
   const first = results[0];
   return [
@@ -135,11 +182,16 @@ export function summarize(results: BenchResult[]): string {
 }
 
 if (require.main === module) {
-  const files = process.argv.slice(2);
-  if (files.length === 0) {
-    process.stderr.write('usage: node dist/bench/summarize.js result.json [result.json …]\n');
+  const args = process.argv.slice(2);
+  if (args[0] === '--compare' && args.length === 3) {
+    process.stdout.write(`${compare(readResult(args[1]), readResult(args[2]))}\n`);
+  } else if (args.length === 0 || args[0].startsWith('-')) {
+    process.stderr.write(
+      'usage: node dist/bench/summarize.js result.json [result.json …]\n' +
+        '       node dist/bench/summarize.js --compare old.json new.json\n',
+    );
     process.exit(2);
+  } else {
+    process.stdout.write(`${summarize(args.map(readResult))}\n`);
   }
-  const results = files.map((f) => JSON.parse(readFileSync(f, 'utf8')) as BenchResult);
-  process.stdout.write(`${summarize(results)}\n`);
 }

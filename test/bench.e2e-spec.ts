@@ -4,7 +4,7 @@
  * few seconds at low concurrency, and writes its JSON result and SVG chart. Asserts that nothing
  * failed and that every result field is there and numeric; never a speed threshold.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -115,6 +115,7 @@ describe('the benchmark harness (e2e smoke run)', () => {
         'rawSign.perSecond',
         'rawSign.documentPerSecond',
         'rawSign.digestPerSecond',
+        'rawSign.digestFallbackPerSecond',
         'rawCosts.handshakePerSecond',
         'rawCosts.bcryptMs',
         'rawCosts.bcryptCost',
@@ -130,6 +131,8 @@ describe('the benchmark harness (e2e smoke run)', () => {
       'result',
     );
     expect(r.rawSign.perSecond).toBeGreaterThan(0);
+    // The service's digest path is OpenSSL's (the native module `npm ci` built), not JavaScript.
+    expect(r.rawSign.digestNative).toBe(true);
 
     expect(r.ceiling).toHaveLength(r.options.concurrency.length);
     expect(r.service).toHaveLength(r.options.concurrency.length);
@@ -202,5 +205,16 @@ describe('the benchmark harness (e2e smoke run)', () => {
     expect(stdout).toContain('targets:');
     expect(stdout).toContain('errors: 0');
     expect(existsSync(json)).toBe(true);
+
+    // `--compare`: every figure beside an earlier result's; against itself, no change anywhere.
+    const compared = spawnSync(
+      process.execPath,
+      [join(REPO_ROOT, 'dist', 'bench', 'summarize.js'), '--compare', json, json],
+      { encoding: 'utf8' },
+    );
+    expect(compared.status).toBe(0);
+    const rows = compared.stdout.split('\n').filter((l) => /^\| (c=|raw|handshakes)/.test(l));
+    expect(rows.length).toBeGreaterThan(5);
+    for (const row of rows) expect(row).toMatch(/\| (\+0\.0%|–) \|$/);
   }, 180_000);
 });
