@@ -342,17 +342,21 @@ export class SignRequest {
     readonly document: Buffer,
     digest: Buffer,
     readonly mode: 'document' | 'digest',
+    /** `cms`: a detached CMS SignedData instead of the bare ECDSA signature. */
+    readonly format: 'raw' | 'cms' = 'raw',
   ) {
     const body =
       mode === 'document'
         ? { document: document.toString('base64url') }
         : { digest: digest.toString('base64url') };
-    this.plaintext = Buffer.from(JSON.stringify(body), 'utf8');
+    const withFormat = format === 'raw' ? body : { ...body, format };
+    this.plaintext = Buffer.from(JSON.stringify(withFormat), 'utf8');
   }
 
   /**
    * Sends it and checks the answer; with `verifyWith`, also verifies the signature over the
-   * document (DER, SHA-256) with that public key.
+   * document (DER, SHA-256) with that public key — for a CMS answer, that it is a DER SEQUENCE
+   * (its signature is checked by the CMS tests, not in the load loop).
    */
   async send(http: HttpTarget, session: SecureSession, verifyWith?: KeyObject): Promise<void> {
     const { status, value } = await session.call(http, 'POST', '/v1/signatures', this.plaintext);
@@ -364,6 +368,12 @@ export class SignRequest {
     }
     if (verifyWith) {
       const signature = b64uDecode(value.signature, 'signature');
+      if (this.format === 'cms') {
+        if (signature[0] !== 0x30 || signature.length < 256) {
+          throw new BenchError('bad_signature', 'sign: the CMS answer is not a DER SignedData');
+        }
+        return;
+      }
       const ok = cryptoVerify(
         'sha256',
         this.document,

@@ -32,6 +32,7 @@ import { measureRaw } from './phases/raw';
 import { measureOpenSessions } from './phases/sessions';
 import { SigningClients, startMeasuredService } from './phases/setup';
 import { measureService } from './phases/signing';
+import { measureVariants } from './phases/variants';
 import { QuietGate } from './quiet-gate';
 import { compareWithRedis, renderComparison } from './redis-mode';
 import { renderText, writeJson, writeSvg } from './report';
@@ -108,6 +109,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
     const { run: svc, db, env, resultsDir } = await startMeasuredService(run, dbServer, stamp);
     const clients = await SigningClients.setUp(svc, env, db.runDir);
     const service = await measureService(svc, clients, requests);
+    const variants = await measureVariants(svc, clients, requests, service);
     const backgroundLogins = await measureBackgroundLogins(svc, clients, requests, service);
     const { sessions, memory } = await measureOpenSessions(svc);
     const handshakes = await measureServiceHandshakes(svc);
@@ -130,6 +132,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
       service,
       handshakes,
       ...(handshakeCeiling ? { handshakeCeiling } : {}),
+      variants,
       logins,
       backgroundLogins,
       sessions,

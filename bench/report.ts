@@ -114,9 +114,18 @@ function phaseLine(name: string, p: PointResult, unit: string): string {
   );
 }
 
+/** The variants of the signing load, each beside the main point at the same concurrency. */
+function variantLines(r: BenchResult): string[] {
+  return (r.variants ?? []).map(
+    (v) =>
+      `${phaseLine(v.description, v.point, 'signatures')}; ` +
+      `${fixed(v.relativeToService * 100, 1)}% of ${r.options.mode} mode`,
+  );
+}
+
 /** The phases after the signing points: handshakes, logins, background logins, sessions. */
 function phaseLines(r: BenchResult): string[] {
-  const out: string[] = [];
+  const out: string[] = [...variantLines(r)];
   out.push(phaseLine('handshakes', r.handshakes, 'handshakes'));
   if (r.handshakeCeiling)
     out.push(
@@ -171,6 +180,7 @@ function summaryLines(r: BenchResult): string[] {
   const measuredAgain: [string, PointResult][] = [
     ...r.ceiling.map((p): [string, PointResult] => ['ceiling', p]),
     ...r.service.map((p): [string, PointResult] => ['service', p]),
+    ...(r.variants ?? []).map((v): [string, PointResult] => [v.description, v.point]),
     ['handshakes', r.handshakes],
     ...(r.handshakeCeiling
       ? [['handshake ceiling', r.handshakeCeiling] satisfies [string, PointResult]]

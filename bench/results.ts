@@ -44,7 +44,9 @@ export function resultOptions(o: BenchOptions): BenchResult['options'] {
   };
 }
 
-const ratio = (a: number, b: number): number => (b > 0 ? Math.round((a / b) * 1000) / 1000 : 0);
+/** a / b to three decimals; 0 when b is 0 (nothing measured). */
+export const ratio = (a: number, b: number): number =>
+  b > 0 ? Math.round((a / b) * 1000) / 1000 : 0;
 
 /**
  * Best throughput to best throughput, the service to the ceiling at each concurrency, and the

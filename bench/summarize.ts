@@ -6,7 +6,7 @@
 
 import { readFileSync } from 'node:fs';
 import { median } from './stats';
-import { type BenchResult, type PointResult } from './types';
+import { type BenchResult, type PointResult, type SigningVariant } from './types';
 
 function cell(values: number[], digits: number): string {
   const f = (n: number): string => n.toLocaleString('en-US', { maximumFractionDigits: digits });
@@ -64,6 +64,10 @@ type Figure = [
   unit?: string,
 ];
 
+function variantOf(r: BenchResult, name: SigningVariant['name']): SigningVariant | undefined {
+  return r.variants?.find((v) => v.name === name);
+}
+
 const FIGURES: Figure[] = [
   ['best service / best ceiling', (r) => r.ratios.serviceToCeiling * 100, 1, '%'],
   ['raw ECDSA sign, one thread (document)', (r) => r.rawSign.documentPerSecond, 0, '/s'],
@@ -84,6 +88,18 @@ const FIGURES: Figure[] = [
     1,
     '%',
   ],
+  ...(['digest', 'document', 'cms', 'one-user'] as const).flatMap((name): Figure[] => [
+    [`variant ${name}: signatures`, (r) => variantOf(r, name)?.point.perSecond, 0, '/s'],
+    [
+      `variant ${name}: of the main mode`,
+      (r) => {
+        const v = variantOf(r, name);
+        return v === undefined ? undefined : v.relativeToService * 100;
+      },
+      1,
+      '%',
+    ],
+  ]),
   ['logins', (r) => r.logins.perSecond, 1, '/s'],
   ['login p50', (r) => r.logins.latencyMs.p50, 0, ' ms'],
   [

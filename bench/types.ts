@@ -172,6 +172,16 @@ export interface LoadSettings {
   sessions: number;
 }
 
+/** One variant of the signing load (bench/phases/variants.ts). */
+export interface SigningVariant {
+  /** `digest`, `document`, `cms` or `one-user`. */
+  name: 'digest' | 'document' | 'cms' | 'one-user';
+  description: string;
+  point: PointResult;
+  /** Its throughput over the main signing point's at the same concurrency. */
+  relativeToService: number;
+}
+
 export interface BenchResult {
   version: 1;
   startedAt: string;
@@ -212,6 +222,12 @@ export interface BenchResult {
    * results of earlier versions.
    */
   handshakeCeiling?: PointResult;
+  /**
+   * The signing load at the highest concurrency again, changed in one respect each: the other
+   * mode (digest or document), CMS signatures, one user on every session. Absent in results of
+   * earlier versions.
+   */
+  variants?: SigningVariant[];
   logins: PointResult;
   backgroundLogins: BackgroundLoginResult;
   sessions: SessionsResult;

@@ -141,6 +141,12 @@ describe('the benchmark harness (e2e smoke run)', () => {
     expectPoint(r.handshakes, 'handshakes');
     expectPoint(r.handshakeCeiling, 'handshakeCeiling');
     expectPoint(r.logins, 'logins');
+    // The variants of the signing load: the other mode, CMS, one user on every session.
+    expect(r.variants?.map((v) => v.name)).toEqual(['digest', 'cms', 'one-user']);
+    for (const v of r.variants ?? []) {
+      expectPoint(v.point, `variants.${v.name}`);
+      expectNumbers(v, ['relativeToService'], `variants.${v.name}`);
+    }
 
     const b = r.backgroundLogins;
     expectNumbers(

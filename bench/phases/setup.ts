@@ -200,6 +200,20 @@ export class SigningClients {
     this.clients.push(...added);
   }
 
+  /** `n` more sessions, every one logged in as the first user (the one-user variant). */
+  async sameUser(n: number): Promise<SigningClient[]> {
+    const u = this.users[0];
+    return pool(
+      Array.from({ length: n }, (_, i) => i),
+      8,
+      async () => {
+        const session = await SecureSession.open(this.http, this.run.serverKey);
+        await session.login(this.http, u.username, u.password);
+        return { session, verifyKey: u.publicKey };
+      },
+    );
+  }
+
   close(): void {
     this.http.close();
   }
