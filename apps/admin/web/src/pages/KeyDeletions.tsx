@@ -5,6 +5,7 @@ import { ErrorMessage, Loading, Notice } from '../components/Feedback';
 import { Badge } from '../components/Badge';
 import { columnHeads, DataTable } from '../components/DataTable';
 import { OffsetPager } from '../components/Pager';
+import { SearchField } from '../components/SearchField';
 import { useApp } from '../context';
 import { fieldText } from '../forms';
 import { useLoad, useTitle } from '../hooks';
@@ -117,17 +118,7 @@ function DeletionFilterForm({
       aria-label="Filter key deletions"
       onSubmit={onSubmit}
     >
-      <div className="field">
-        <label htmlFor="deletion-username">User</label>
-        <input
-          id="deletion-username"
-          name="username"
-          type="search"
-          autoComplete="off"
-          spellCheck={false}
-          defaultValue={filters.username}
-        />
-      </div>
+      <SearchField id="deletion-username" name="username" label="User" value={filters.username} />
       <DateRange idPrefix="deletion" from={filters.from} to={filters.to} />
       <div className="filter-actions">
         <button type="submit" className="button button-primary">

@@ -3,6 +3,7 @@ import { type Approval, KEY_STATUSES } from '../api/types';
 import { KeyTable } from '../components/KeyTable';
 import { ErrorMessage, Loading } from '../components/Feedback';
 import { OffsetPager } from '../components/Pager';
+import { SearchField } from '../components/SearchField';
 import { useApp } from '../context';
 import { fieldText } from '../forms';
 import { useLoad, useTitle } from '../hooks';
@@ -64,18 +65,7 @@ export function Keys({ search }: { search: string }) {
             ))}
           </select>
         </div>
-        <div className="field">
-          <label htmlFor="key-username">User</label>
-          <input
-            id="key-username"
-            name="username"
-            type="search"
-            autoComplete="off"
-            spellCheck={false}
-            defaultValue={filters.username}
-            key={`username-${filters.username}`}
-          />
-        </div>
+        <SearchField id="key-username" name="username" label="User" value={filters.username} />
         <div className="filter-actions">
           <button type="submit" className="button button-primary">
             Filter

@@ -12,6 +12,7 @@ import { columnHeads, DataTable } from '../components/DataTable';
 import { ErrorMessage, Loading } from '../components/Feedback';
 import { Link } from '../components/Link';
 import { OffsetPager } from '../components/Pager';
+import { SearchField } from '../components/SearchField';
 import { useApp } from '../context';
 import { fieldText } from '../forms';
 import { useLoad, useTitle } from '../hooks';
@@ -110,18 +111,12 @@ function UserFilterForm({
         });
       }}
     >
-      <div className="field">
-        <label htmlFor="user-search">Username contains</label>
-        <input
-          id="user-search"
-          name="search"
-          type="search"
-          autoComplete="off"
-          spellCheck={false}
-          defaultValue={filters.search}
-          key={`search-${filters.search}`}
-        />
-      </div>
+      <SearchField
+        id="user-search"
+        name="search"
+        label="Username contains"
+        value={filters.search}
+      />
       <div className="field">
         <label htmlFor="user-status">Status</label>
         <select
