@@ -12,9 +12,14 @@ import {
   type TrailVerification,
   verifyLogEvidence,
 } from '@dss/audit';
+import { AUDIT_HEAD_MISSING, AuditAction, verifyTrail } from '@dss/audit';
 import { DomainError, ErrorCode } from '@dss/common';
-import { type DssConfig } from '@dss/config';
-import { readFileSync } from 'node:fs';
+import { type DssConfig, loadConfig } from '@dss/config';
+import { type Command } from 'commander';
+import { existsSync, readFileSync } from 'node:fs';
+import { ExitCode } from '../exit-codes';
+import { type JsonFlag, jsonOption, print } from '../output';
+import { ACTOR, withServices } from '../services';
 
 /**
  * `dss-admin audit verify --checkpoint FILE…` and `dss-admin audit verify-export`: the trail
@@ -153,4 +158,60 @@ export function exportReport(r: LogVerification): string {
       : `EXPORT DOES NOT MATCH THE LOG: ${r.reason}.`,
     ...r.problems.map((p) => `  ${p.label}: ${p.reason}`),
   ].join('\n');
+}
+
+interface CheckpointFlags extends JsonFlag {
+  checkpoint: string[];
+  verifierKey?: string;
+}
+
+/** `dss-admin audit verify|verify-export`. */
+export function registerAuditCommands(program: Command): void {
+  const audit = program.command('audit').description('the hash-chained audit trail');
+  audit
+    .command('verify')
+    .description(
+      'recompute the chain and the Merkle tree and check them against every signed checkpoint (the database, the checkpoint file, each --checkpoint FILE); exit 5 and name the first bad event',
+    )
+    .option('--checkpoint <file...>', 'checkpoint file(s) held outside the database', [])
+    .option('--verifier-key <vkey>', "the log's verifier key (default: from the log key file)")
+    .addOption(jsonOption())
+    .action((opts: CheckpointFlags) =>
+      withServices(async (s) => {
+        const verifier = logVerifier(s.config, opts.verifierKey, opts.checkpoint.length > 0);
+        const checkpoints = checkpointsFor(s.config, opts.checkpoint, verifier);
+        const result = await verifyTrail(s.dataSource.manager, s.audit, verifier, checkpoints);
+        // Without a head row nothing can be appended; the broken trail is reported below.
+        if (result.chain.reason !== AUDIT_HEAD_MISSING)
+          await s.audit.record({
+            actorType: 'operator',
+            actor: ACTOR.name,
+            action: AuditAction.AuditVerified,
+            details: {
+              valid: result.valid,
+              checkedEvents: result.checkedEvents,
+              firstInvalidSeq: result.firstInvalidSeq,
+              checkpoints: result.log.checkpointsChecked,
+            },
+          });
+        print(opts, trailJson(result), trailReport(result));
+        if (!result.valid) process.exitCode = ExitCode.AuditChainBroken;
+      }),
+    );
+  audit
+    .command('verify-export')
+    .description(
+      'check an NDJSON export (GET /api/audit/export) against signed checkpoints, offline; exit 5 and name the first bad event',
+    )
+    .argument('<file>', 'the NDJSON export')
+    .requiredOption('--checkpoint <file...>', 'checkpoint file(s) held outside the database')
+    .option('--verifier-key <vkey>', "the log's verifier key (default: from the log key file)")
+    .addOption(jsonOption())
+    .action(async (file: string, opts: CheckpointFlags) => {
+      if (existsSync('.env')) process.loadEnvFile('.env');
+      const verifier = logVerifier(loadConfig(), opts.verifierKey);
+      const result = await verifyExportFile(file, readCheckpointFiles(opts.checkpoint), verifier);
+      print(opts, result, exportReport(result));
+      if (!result.valid) process.exitCode = ExitCode.AuditChainBroken;
+    });
 }

@@ -1,23 +1,16 @@
 import { DomainError, ErrorCode } from '@dss/common';
 import { type PkiActor, type PkiService } from '@dss/pki';
-import { type Command, Option } from 'commander';
+import { type Command } from 'commander';
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { dirname, join, basename } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { type JsonFlag, jsonOption, print } from '../output';
 
 /** What the `ca` commands need from the host program (kept out of main.ts for clean merges). */
 export interface CaCommandDeps {
   /** Opens the services (database, keystore, audit) for one command and closes them after. */
   withPki(work: (pki: PkiService) => Promise<void>): Promise<void>;
   actor: PkiActor;
-}
-
-interface JsonFlag {
-  json?: boolean;
-}
-
-function print(opts: JsonFlag, json: unknown, text: string): void {
-  process.stdout.write(opts.json ? `${JSON.stringify(json)}\n` : `${text}\n`);
 }
 
 /** Writes a file atomically: temp file beside it, fsync, rename (a reader never sees half a file). */
@@ -49,7 +42,7 @@ function readText(path: string, what: string): string {
  * `import` chain it under an organisation's root (docs/SIGNATURES.md, "Under a corporate root").
  */
 export function registerCaCommands(program: Command, deps: CaCommandDeps): void {
-  const json = () => new Option('--json', 'print JSON');
+  const json = () => jsonOption('print JSON');
   const ca = program.command('ca').description('the DSS certificate authority');
   ca.command('show')
     .description('subject, issuer, serial, expiry and SHA-256 fingerprint of the CA certificate')

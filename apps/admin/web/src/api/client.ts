@@ -17,27 +17,29 @@ import {
   type KeyDeletionPage,
   type KeyDeletionQuery,
   type Approval,
-  type KeyPair,
+  type ApprovalList,
+  type ApprovalOutcome,
+  type KeyPage,
   type KeyQuery,
   type LoginResponse,
-  type Operator,
   type OperatorChange,
   type OperatorCredential,
+  type OperatorPage,
+  type OperatorQuery,
   type Role,
   type SignInStatus,
   type OverviewStats,
-  type Page,
   type TemporaryPassword,
   type UserChange,
   type UserDetail,
+  type UserPage,
   type UserQuery,
-  type User,
 } from './types';
 
 export const CSRF_COOKIE = 'dss_csrf';
 export const CSRF_HEADER = 'X-CSRF-Token';
 
-type QueryValue = string | number | undefined | null;
+type QueryValue = string | number | boolean | undefined | null;
 
 /** `?a=1&b=x` from the defined, non-empty values, in the given order; '' when none. */
 export function buildQuery(params: Readonly<Record<string, QueryValue>>): string {
@@ -135,7 +137,7 @@ export class AdminApi {
     return this.request('GET', '/api/auth/sign-in-status');
   }
 
-  listOperators(query: { offset?: number; limit?: number } = {}): Promise<Page<Operator>> {
+  listOperators(query: OperatorQuery = {}): Promise<OperatorPage> {
     return this.request('GET', `/api/operators${buildQuery({ ...query })}`);
   }
 
@@ -163,7 +165,7 @@ export class AdminApi {
     return this.request('GET', '/api/stats/overview');
   }
 
-  listUsers(query: UserQuery): Promise<Page<User>> {
+  listUsers(query: UserQuery): Promise<UserPage> {
     return this.request('GET', `/api/users${buildQuery({ ...query })}`);
   }
 
@@ -199,11 +201,11 @@ export class AdminApi {
     return this.request('POST', `/api/users/${segment(username)}/allow-new-key`);
   }
 
-  listPendingApprovals(): Promise<{ items: Approval[] }> {
+  listPendingApprovals(): Promise<ApprovalList> {
     return this.request('GET', '/api/approvals?status=pending');
   }
 
-  approve(id: string): Promise<{ approval: Approval }> {
+  approve(id: string): Promise<ApprovalOutcome> {
     return this.request('POST', `/api/approvals/${segment(id)}/approve`);
   }
 
@@ -211,7 +213,7 @@ export class AdminApi {
     return this.request('POST', `/api/approvals/${segment(id)}/reject`);
   }
 
-  listKeys(query: KeyQuery): Promise<Page<KeyPair>> {
+  listKeys(query: KeyQuery): Promise<KeyPage> {
     return this.request('GET', `/api/keys${buildQuery({ ...query })}`);
   }
 

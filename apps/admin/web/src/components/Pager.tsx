@@ -1,3 +1,5 @@
+import { type OffsetPageInfo, offsetPageLabel } from '../lib/paging';
+
 /** Previous / next controls with the position in words. */
 export function Pager({
   label,
@@ -25,5 +27,30 @@ export function Pager({
         </button>
       </div>
     </nav>
+  );
+}
+
+/** The pager of an offset-paged table; `onOffset` gets the offset filter ('' for the first). */
+export function OffsetPager({
+  label,
+  info,
+  total,
+  onOffset,
+}: {
+  label: string;
+  info: OffsetPageInfo;
+  total: number;
+  onOffset: (offset: string) => void;
+}) {
+  const { prevOffset, nextOffset } = info;
+  return (
+    <Pager
+      label={label}
+      status={offsetPageLabel(info, total)}
+      onPrevious={
+        prevOffset === null ? undefined : () => onOffset(prevOffset ? String(prevOffset) : '')
+      }
+      onNext={nextOffset === null ? undefined : () => onOffset(String(nextOffset))}
+    />
   );
 }

@@ -1,10 +1,12 @@
+import { type AuditAction } from '../api/types';
+
 /**
  * The audited actions (`AuditAction` in libs/audit), grouped and labelled for the action filter.
  * A unit test keeps this list equal to the server's: a new action needs its label here.
  */
 export interface ActionGroup {
   label: string;
-  actions: readonly { value: string; label: string }[];
+  actions: readonly { value: AuditAction; label: string }[];
 }
 
 export const AUDIT_ACTION_GROUPS: readonly ActionGroup[] = [
@@ -84,12 +86,19 @@ export const AUDIT_ACTION_GROUPS: readonly ActionGroup[] = [
   },
 ];
 
-const LABELS = new Map(
+const LABELS = new Map<string, string>(
   AUDIT_ACTION_GROUPS.flatMap((group) => group.actions.map((a) => [a.value, a.label] as const)),
 );
 
 /** Every action value, in display order. */
-export const AUDIT_ACTIONS: readonly string[] = [...LABELS.keys()];
+export const AUDIT_ACTIONS: readonly AuditAction[] = AUDIT_ACTION_GROUPS.flatMap((group) =>
+  group.actions.map((a) => a.value),
+);
+
+/** Whether a filter value (from the page URL) is an action the API knows. */
+export function isAuditAction(value: string): value is AuditAction {
+  return LABELS.has(value);
+}
 
 /** The label of an action; an action this build does not know is shown as recorded. */
 export function actionLabel(action: string): string {

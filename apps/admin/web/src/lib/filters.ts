@@ -12,6 +12,7 @@ import {
   type UserQuery,
   type UserStatus,
 } from '../api/types';
+import { isAuditAction } from './audit-actions';
 
 /** Rows per page of the offset-paged tables. */
 export const PAGE_SIZE = 25;
@@ -124,7 +125,7 @@ export const EVENTS_PAGE_SIZE = 50;
 export function auditQuery(filters: AuditFilters, after?: number): AuditQuery {
   const actor = filters.user || filters.operator || undefined;
   return {
-    action: filters.action || undefined,
+    action: isAuditAction(filters.action) ? filters.action : undefined,
     actor,
     actorType: filters.user ? 'user' : filters.operator ? 'operator' : undefined,
     subject: filters.subject || undefined,
@@ -133,7 +134,7 @@ export function auditQuery(filters: AuditFilters, after?: number): AuditQuery {
     after,
     limit: EVENTS_PAGE_SIZE,
     order: 'desc',
-    includeOwnReads: filters.ownReads ? 'true' : undefined,
+    includeOwnReads: filters.ownReads ? true : undefined,
   };
 }
 

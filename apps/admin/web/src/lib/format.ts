@@ -56,6 +56,8 @@ export function userStatusLabel(status: UserStatus): string {
 
 const KEY_STATUS_LABELS: Readonly<Record<KeyStatus, string>> = {
   active: 'Active',
+  retired: 'Retired',
+  pending_deletion: 'Pending deletion',
   deleted: 'Deleted',
 };
 

@@ -5,6 +5,7 @@ import { DateRange } from '../components/DateRange';
 import { ErrorMessage, Loading } from '../components/Feedback';
 import { Link } from '../components/Link';
 import { Pager } from '../components/Pager';
+import { SearchField } from '../components/SearchField';
 import { useApp } from '../context';
 import { fieldText } from '../forms';
 import { useLoad, useTitle } from '../hooks';
@@ -71,100 +72,15 @@ export function AuditLog({ search }: { search: string }) {
         Every recorded event, newest first. The trail is hash-chained: the{' '}
         <Link to="/audit/integrity">Integrity</Link> page checks that nothing was altered.
       </p>
-      <form
-        key={`${search}#${formRound}`}
-        className="filters"
-        role="search"
-        aria-label="Filter audit events"
+      <AuditFilterForm
+        formKey={`${search}#${formRound}`}
+        filters={filters}
         onSubmit={apply}
-      >
-        <div className="field">
-          <label htmlFor="audit-action">Action</label>
-          <select id="audit-action" name="action" defaultValue={filters.action}>
-            <option value="">Any action</option>
-            {AUDIT_ACTION_GROUPS.map((group) => (
-              <optgroup key={group.label} label={group.label}>
-                {group.actions.map((a) => (
-                  <option key={a.value} value={a.value}>
-                    {a.label}
-                  </option>
-                ))}
-              </optgroup>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="audit-user">User (who did it)</label>
-          <input
-            id="audit-user"
-            name="user"
-            type="search"
-            autoComplete="off"
-            spellCheck={false}
-            defaultValue={filters.user}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="audit-operator">Operator (who did it)</label>
-          <input
-            id="audit-operator"
-            name="operator"
-            type="search"
-            autoComplete="off"
-            spellCheck={false}
-            defaultValue={filters.operator}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="audit-subject">About (name or key id)</label>
-          <input
-            id="audit-subject"
-            name="subject"
-            type="search"
-            autoComplete="off"
-            spellCheck={false}
-            defaultValue={filters.subject}
-          />
-        </div>
-        <DateRange idPrefix="audit" from={filters.from} to={filters.to} />
-        <div className="field field-check">
-          <input
-            id="audit-own-reads"
-            name="ownReads"
-            type="checkbox"
-            value="yes"
-            defaultChecked={filters.ownReads !== ''}
-          />
-          <label htmlFor="audit-own-reads">Show my own reads of the trail</label>
-        </div>
-        <div className="filter-actions">
-          <button type="submit" className="button button-primary">
-            Filter
-          </button>
-          <button type="button" className="button" onClick={clear}>
-            Clear
-          </button>
-        </div>
-      </form>
+        onClear={clear}
+      />
       <ErrorMessage>{formError ?? problem}</ErrorMessage>
 
-      <section className="export" aria-labelledby="export-heading">
-        <h2 id="export-heading" className="h3">
-          Export the whole trail
-        </h2>
-        <p className="muted small">
-          Every event, oldest first. NDJSON keeps the hashes and can be verified again; CSV opens in
-          a spreadsheet.
-        </p>
-        <div className="button-row">
-          <a className="button" href={api.exportUrl('ndjson')} download>
-            Download NDJSON
-          </a>
-          <a className="button" href={api.exportUrl('csv')} download>
-            Download CSV
-          </a>
-        </div>
-      </section>
+      <ExportLinks />
 
       <ErrorMessage error={page.error} />
       {!data && !page.error && <Loading />}
@@ -188,6 +104,101 @@ export function AuditLog({ search }: { search: string }) {
         </>
       )}
     </>
+  );
+}
+
+/** The filters of the audit log; the form is remounted (`formKey`) to drop unapplied input. */
+function AuditFilterForm({
+  formKey,
+  filters,
+  onSubmit,
+  onClear,
+}: {
+  formKey: string;
+  filters: AuditFilters;
+  onSubmit: (event: FormEvent<HTMLFormElement>) => void;
+  onClear: () => void;
+}) {
+  return (
+    <form
+      key={formKey}
+      className="filters"
+      role="search"
+      aria-label="Filter audit events"
+      onSubmit={onSubmit}
+    >
+      <div className="field">
+        <label htmlFor="audit-action">Action</label>
+        <select id="audit-action" name="action" defaultValue={filters.action}>
+          <option value="">Any action</option>
+          {AUDIT_ACTION_GROUPS.map((group) => (
+            <optgroup key={group.label} label={group.label}>
+              {group.actions.map((a) => (
+                <option key={a.value} value={a.value}>
+                  {a.label}
+                </option>
+              ))}
+            </optgroup>
+          ))}
+        </select>
+      </div>
+      <SearchField id="audit-user" name="user" label="User (who did it)" value={filters.user} />
+      <SearchField
+        id="audit-operator"
+        name="operator"
+        label="Operator (who did it)"
+        value={filters.operator}
+      />
+      <SearchField
+        id="audit-subject"
+        name="subject"
+        label="About (name or key id)"
+        value={filters.subject}
+      />
+      <DateRange idPrefix="audit" from={filters.from} to={filters.to} />
+      <div className="field field-check">
+        <input
+          id="audit-own-reads"
+          name="ownReads"
+          type="checkbox"
+          value="yes"
+          defaultChecked={filters.ownReads !== ''}
+        />
+        <label htmlFor="audit-own-reads">Show my own reads of the trail</label>
+      </div>
+      <div className="filter-actions">
+        <button type="submit" className="button button-primary">
+          Filter
+        </button>
+        <button type="button" className="button" onClick={onClear}>
+          Clear
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** Links that download the whole trail. */
+function ExportLinks() {
+  const { api } = useApp();
+  return (
+    <section className="export" aria-labelledby="export-heading">
+      <h2 id="export-heading" className="h3">
+        Export the whole trail
+      </h2>
+      <p className="muted small">
+        Every event, oldest first. NDJSON keeps the hashes and can be verified again; CSV opens in a
+        spreadsheet.
+      </p>
+      <div className="button-row">
+        <a className="button" href={api.exportUrl('ndjson')} download>
+          Download NDJSON
+        </a>
+        <a className="button" href={api.exportUrl('csv')} download>
+          Download CSV
+        </a>
+      </div>
+    </section>
   );
 }
 

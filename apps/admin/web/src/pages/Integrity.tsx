@@ -58,94 +58,97 @@ export function Integrity() {
         {busy ? 'Verifying…' : 'Verify the audit chain'}
       </button>
       <ErrorMessage error={error} />
-      <div aria-live="polite">
-        {v && result && (
-          <section
-            className={`result ${v.valid ? 'result-good' : 'result-bad'}`}
-            aria-labelledby="result-heading"
-          >
-            <h2 id="result-heading">
-              {v.valid ? '✓ The audit trail is intact' : '✗ The audit trail is broken'}
-            </h2>
-            <dl className="facts">
-              <div>
-                <dt>Events checked</dt>
-                <dd>{formatCount(v.checkedEvents)}</dd>
-              </div>
-              <div>
-                <dt>Head</dt>
-                <dd>event #{v.headSeq}</dd>
-              </div>
-              <div className="wide">
-                <dt>Head hash</dt>
-                <dd>
-                  <code className="hash">{v.headHash}</code>
-                </dd>
-              </div>
-              {!v.valid && (
-                <div className="wide">
-                  <dt>First broken event</dt>
-                  <dd>
-                    {v.firstInvalidSeq !== null ? (
-                      <>
-                        event #{v.firstInvalidSeq}
-                        {v.reason ? ` — ${v.reason}` : ''}
-                      </>
-                    ) : (
-                      (v.reason ?? 'unknown')
-                    )}
-                  </dd>
-                </div>
-              )}
-              <div>
-                <dt>Signed checkpoints checked</dt>
-                <dd>{formatCount(v.checkpointsChecked)}</dd>
-              </div>
-              {v.problems.length > 0 && (
-                <div className="wide">
-                  <dt>Problems</dt>
-                  <dd>
-                    <ul>
-                      {v.problems.map((p, i) => (
-                        <li key={i}>
-                          {p.label}: {p.reason}
-                        </li>
-                      ))}
-                    </ul>
-                  </dd>
-                </div>
-              )}
-              {v.latestCheckpoint && (
-                <div className="wide">
-                  <dt>Latest checkpoint (size {v.latestCheckpointSize})</dt>
-                  <dd>
-                    <pre className="checkpoint" data-testid="latest-checkpoint">
-                      {v.latestCheckpoint}
-                    </pre>
-                  </dd>
-                </div>
-              )}
-              <div>
-                <dt>Checked at</dt>
-                <dd>{result.at.toISOString().replace('T', ' ').slice(0, 19)} UTC</dd>
-              </div>
-            </dl>
-            {v.valid ? (
-              <p className="muted">
-                Save the latest checkpoint somewhere the database administrators cannot write (a
-                ticket, a signed e-mail) and paste it here next time: the trail must still extend
-                it, which catches any removal or rewrite since.
-              </p>
-            ) : (
-              <p>
-                Events from #{v.firstInvalidSeq ?? '?'} on cannot be trusted. Keep the database as
-                it is, export the trail for the investigation, and check the export against the
-                checkpoints saved elsewhere (`dss-admin audit verify-export`).
-              </p>
-            )}
-          </section>
-        )}
-      </div>
+      <div aria-live="polite">{v && result && <VerificationResult v={v} at={result.at} />}</div>
     </>
+  );
+}
+
+/** The outcome of one verification, and what to do next. */
+function VerificationResult({ v, at }: { v: AuditVerification; at: Date }) {
+  return (
+    <section
+      className={`result ${v.valid ? 'result-good' : 'result-bad'}`}
+      aria-labelledby="result-heading"
+    >
+      <h2 id="result-heading">
+        {v.valid ? '✓ The audit trail is intact' : '✗ The audit trail is broken'}
+      </h2>
+      <dl className="facts">
+        <div>
+          <dt>Events checked</dt>
+          <dd>{formatCount(v.checkedEvents)}</dd>
+        </div>
+        <div>
+          <dt>Head</dt>
+          <dd>event #{v.headSeq}</dd>
+        </div>
+        <div className="wide">
+          <dt>Head hash</dt>
+          <dd>
+            <code className="hash">{v.headHash}</code>
+          </dd>
+        </div>
+        {!v.valid && (
+          <div className="wide">
+            <dt>First broken event</dt>
+            <dd>
+              {v.firstInvalidSeq !== null ? (
+                <>
+                  event #{v.firstInvalidSeq}
+                  {v.reason ? ` — ${v.reason}` : ''}
+                </>
+              ) : (
+                (v.reason ?? 'unknown')
+              )}
+            </dd>
+          </div>
+        )}
+        <div>
+          <dt>Signed checkpoints checked</dt>
+          <dd>{formatCount(v.checkpointsChecked)}</dd>
+        </div>
+        {v.problems.length > 0 && (
+          <div className="wide">
+            <dt>Problems</dt>
+            <dd>
+              <ul>
+                {v.problems.map((p, i) => (
+                  <li key={i}>
+                    {p.label}: {p.reason}
+                  </li>
+                ))}
+              </ul>
+            </dd>
+          </div>
+        )}
+        {v.latestCheckpoint && (
+          <div className="wide">
+            <dt>Latest checkpoint (size {v.latestCheckpointSize})</dt>
+            <dd>
+              <pre className="checkpoint" data-testid="latest-checkpoint">
+                {v.latestCheckpoint}
+              </pre>
+            </dd>
+          </div>
+        )}
+        <div>
+          <dt>Checked at</dt>
+          <dd>{at.toISOString().replace('T', ' ').slice(0, 19)} UTC</dd>
+        </div>
+      </dl>
+      {v.valid ? (
+        <p className="muted">
+          Save the latest checkpoint somewhere the database administrators cannot write (a ticket, a
+          signed e-mail) and paste it here next time: the trail must still extend it, which catches
+          any removal or rewrite since.
+        </p>
+      ) : (
+        <p>
+          Events from #{v.firstInvalidSeq ?? '?'} on cannot be trusted. Keep the database as it is,
+          export the trail for the investigation, and check the export against the checkpoints saved
+          elsewhere (`dss-admin audit verify-export`).
+        </p>
+      )}
+    </section>
   );
 }

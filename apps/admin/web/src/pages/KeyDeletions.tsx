@@ -1,8 +1,11 @@
 import { type FormEvent, useState } from 'react';
+import { type KeyDeletion } from '../api/types';
 import { DateRange } from '../components/DateRange';
 import { ErrorMessage, Loading, Notice } from '../components/Feedback';
 import { Badge } from '../components/Badge';
-import { Pager } from '../components/Pager';
+import { columnHeads, DataTable } from '../components/DataTable';
+import { OffsetPager } from '../components/Pager';
+import { SearchField } from '../components/SearchField';
 import { useApp } from '../context';
 import { fieldText } from '../forms';
 import { useLoad, useTitle } from '../hooks';
@@ -15,7 +18,7 @@ import {
   writeFilters,
 } from '../lib/filters';
 import { formatDateTime, formatFingerprint } from '../lib/format';
-import { offsetPageInfo, offsetPageLabel } from '../lib/paging';
+import { offsetPageInfo } from '../lib/paging';
 import { navigate } from '../router';
 
 export function KeyDeletions({ search }: { search: string }) {
@@ -49,40 +52,7 @@ export function KeyDeletions({ search }: { search: string }) {
         Who deleted which key pair and when, from the audit trail, checked against the key records —
         and whether an administrator has since allowed a new key pair.
       </p>
-      <form
-        key={search}
-        className="filters"
-        role="search"
-        aria-label="Filter key deletions"
-        onSubmit={apply}
-      >
-        <div className="field">
-          <label htmlFor="deletion-username">User</label>
-          <input
-            id="deletion-username"
-            name="username"
-            type="search"
-            autoComplete="off"
-            spellCheck={false}
-            defaultValue={filters.username}
-          />
-        </div>
-        <DateRange idPrefix="deletion" from={filters.from} to={filters.to} />
-        <div className="filter-actions">
-          <button type="submit" className="button button-primary">
-            Filter
-          </button>
-          {search && (
-            <button
-              type="button"
-              className="button"
-              onClick={() => navigate('/audit/key-deletions')}
-            >
-              Clear
-            </button>
-          )}
-        </div>
-      </form>
+      <DeletionFilterForm search={search} filters={filters} onSubmit={apply} />
       <ErrorMessage>{formError}</ErrorMessage>
       <ErrorMessage error={page.error} />
       {!data && !page.error && <Loading />}
@@ -96,85 +66,21 @@ export function KeyDeletions({ search }: { search: string }) {
               check.
             </ErrorMessage>
           )}
-          <div className="table-wrap">
-            <table className="table" aria-busy={page.loading}>
-              <caption className="visually-hidden">Key deletions, newest first</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Deleted</th>
-                  <th scope="col">User</th>
-                  <th scope="col">Key</th>
-                  <th scope="col">Deleted by</th>
-                  <th scope="col">New key</th>
-                  <th scope="col">Record</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.items.length === 0 && (
-                  <tr>
-                    <td colSpan={6} className="empty">
-                      No key deletions match these filters.
-                    </td>
-                  </tr>
-                )}
-                {data.items.map((d) => (
-                  <tr key={d.seq}>
-                    <td data-label="Deleted" className="nowrap">
-                      {formatDateTime(d.deletedAt, true)}
-                      <span className="cell-note">event #{d.seq}</span>
-                    </td>
-                    <th scope="row" data-label="User">
-                      {d.username}
-                    </th>
-                    <td data-label="Key">
-                      <code className="key-id">{d.keyId}</code>
-                      <code className="fingerprint cell-note">
-                        {formatFingerprint(d.fingerprint)}
-                      </code>
-                    </td>
-                    <td data-label="Deleted by">
-                      {d.deletedBy} <span className="muted">({d.deletedByType})</span>
-                    </td>
-                    <td data-label="New key">
-                      {d.newKeyAllowed ? (
-                        <>
-                          Allowed by {d.allowedBy}
-                          <span className="cell-note">{formatDateTime(d.allowedAt)}</span>
-                        </>
-                      ) : (
-                        <span className="muted">Not allowed</span>
-                      )}
-                    </td>
-                    <td data-label="Record">
-                      {!d.verified ? (
-                        <>
-                          <Badge tone="bad">Fails verification</Badge>
-                          <span className="cell-note">{d.integrityProblem}</span>
-                        </>
-                      ) : !d.actorAuthorized ? (
-                        <Badge tone="bad">Deleted by someone else</Badge>
-                      ) : d.consistent ? (
-                        <Badge tone="good">Matches</Badge>
-                      ) : (
-                        <Badge tone="bad">Does not match</Badge>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <Pager
+          <DataTable
+            caption="Key deletions, newest first"
+            busy={page.loading}
+            columns={columnHeads(['Deleted', 'User', 'Key', 'Deleted by', 'New key', 'Record'])}
+            empty={data.items.length === 0 ? 'No key deletions match these filters.' : null}
+          >
+            {data.items.map((d) => (
+              <DeletionRow key={d.seq} d={d} />
+            ))}
+          </DataTable>
+          <OffsetPager
             label="Key deletions"
-            status={offsetPageLabel(info, data.total)}
-            onPrevious={
-              info.prevOffset === null
-                ? undefined
-                : () => go({ offset: info.prevOffset ? String(info.prevOffset) : '' })
-            }
-            onNext={
-              info.nextOffset === null ? undefined : () => go({ offset: String(info.nextOffset) })
-            }
+            info={info}
+            total={data.total}
+            onOffset={(offset) => go({ offset })}
           />
           {data.items.some((d) => !d.verified || !d.actorAuthorized) && (
             <Notice tone="warning">
@@ -192,5 +98,84 @@ export function KeyDeletions({ search }: { search: string }) {
         </>
       )}
     </>
+  );
+}
+
+function DeletionFilterForm({
+  search,
+  filters,
+  onSubmit,
+}: {
+  search: string;
+  filters: DeletionFilters;
+  onSubmit: (event: FormEvent<HTMLFormElement>) => void;
+}) {
+  return (
+    <form
+      key={search}
+      className="filters"
+      role="search"
+      aria-label="Filter key deletions"
+      onSubmit={onSubmit}
+    >
+      <SearchField id="deletion-username" name="username" label="User" value={filters.username} />
+      <DateRange idPrefix="deletion" from={filters.from} to={filters.to} />
+      <div className="filter-actions">
+        <button type="submit" className="button button-primary">
+          Filter
+        </button>
+        {search && (
+          <button type="button" className="button" onClick={() => navigate('/audit/key-deletions')}>
+            Clear
+          </button>
+        )}
+      </div>
+    </form>
+  );
+}
+
+/** One `key.deleted` event and how it checks against the key record. */
+function DeletionRow({ d }: { d: KeyDeletion }) {
+  return (
+    <tr>
+      <td data-label="Deleted" className="nowrap">
+        {formatDateTime(d.deletedAt, true)}
+        <span className="cell-note">event #{d.seq}</span>
+      </td>
+      <th scope="row" data-label="User">
+        {d.username}
+      </th>
+      <td data-label="Key">
+        <code className="key-id">{d.keyId}</code>
+        <code className="fingerprint cell-note">{formatFingerprint(d.fingerprint)}</code>
+      </td>
+      <td data-label="Deleted by">
+        {d.deletedBy} <span className="muted">({d.deletedByType})</span>
+      </td>
+      <td data-label="New key">
+        {d.newKeyAllowed ? (
+          <>
+            Allowed by {d.allowedBy}
+            <span className="cell-note">{formatDateTime(d.allowedAt)}</span>
+          </>
+        ) : (
+          <span className="muted">Not allowed</span>
+        )}
+      </td>
+      <td data-label="Record">
+        {!d.verified ? (
+          <>
+            <Badge tone="bad">Fails verification</Badge>
+            <span className="cell-note">{d.integrityProblem}</span>
+          </>
+        ) : !d.actorAuthorized ? (
+          <Badge tone="bad">Deleted by someone else</Badge>
+        ) : d.consistent ? (
+          <Badge tone="good">Matches</Badge>
+        ) : (
+          <Badge tone="bad">Does not match</Badge>
+        )}
+      </td>
+    </tr>
   );
 }

@@ -1,8 +1,9 @@
 import { type FormEvent, useState } from 'react';
 import { type Approval, KEY_STATUSES } from '../api/types';
-import { KeyStatusBadge } from '../components/Badge';
+import { KeyTable } from '../components/KeyTable';
 import { ErrorMessage, Loading } from '../components/Feedback';
-import { Pager } from '../components/Pager';
+import { OffsetPager } from '../components/Pager';
+import { SearchField } from '../components/SearchField';
 import { useApp } from '../context';
 import { fieldText } from '../forms';
 import { useLoad, useTitle } from '../hooks';
@@ -13,7 +14,7 @@ import {
   readFilters,
   writeFilters,
 } from '../lib/filters';
-import { formatDateTime, formatFingerprint, keyStatusLabel } from '../lib/format';
+import { formatDateTime, keyStatusLabel } from '../lib/format';
 import { offsetPageInfo, offsetPageLabel } from '../lib/paging';
 import { canWrite } from '../lib/routes';
 import { navigate } from '../router';
@@ -64,18 +65,7 @@ export function Keys({ search }: { search: string }) {
             ))}
           </select>
         </div>
-        <div className="field">
-          <label htmlFor="key-username">User</label>
-          <input
-            id="key-username"
-            name="username"
-            type="search"
-            autoComplete="off"
-            spellCheck={false}
-            defaultValue={filters.username}
-            key={`username-${filters.username}`}
-          />
-        </div>
+        <SearchField id="key-username" name="username" label="User" value={filters.username} />
         <div className="filter-actions">
           <button type="submit" className="button button-primary">
             Filter
@@ -94,81 +84,18 @@ export function Keys({ search }: { search: string }) {
       {!data && !page.error && <Loading />}
       {data && info && (
         <>
-          <div className="table-wrap">
-            <table className="table" aria-busy={page.loading}>
-              <caption className="visually-hidden">
-                Key pairs, {offsetPageLabel(info, data.total)}
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">User</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Fingerprint (SHA-256)</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">Deleted</th>
-                  <th scope="col">Certificate</th>
-                  <th scope="col">Key id / algorithm</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.items.length === 0 && (
-                  <tr>
-                    <td colSpan={7} className="empty">
-                      No key pairs match these filters.
-                    </td>
-                  </tr>
-                )}
-                {data.items.map((key) => (
-                  <tr key={key.keyId}>
-                    <th scope="row" data-label="User">
-                      {key.username}
-                    </th>
-                    <td data-label="Status">
-                      <KeyStatusBadge status={key.status} />
-                    </td>
-                    <td data-label="Fingerprint">
-                      <code className="fingerprint">{formatFingerprint(key.fingerprint)}</code>
-                    </td>
-                    <td data-label="Created">{formatDateTime(key.createdAt)}</td>
-                    <td data-label="Deleted">{formatDateTime(key.deletedAt)}</td>
-                    <td data-label="Certificate">
-                      {key.certificate ? (
-                        <>
-                          <code className="key-id">{key.certificate.serial}</code>
-                          <span className="cell-note">
-                            valid {formatDateTime(key.certificate.notBefore)} –{' '}
-                            {formatDateTime(key.certificate.notAfter)}
-                          </span>
-                          {key.certificate.revokedAt && (
-                            <span className="cell-note">
-                              revoked {formatDateTime(key.certificate.revokedAt)}
-                            </span>
-                          )}
-                        </>
-                      ) : (
-                        '—'
-                      )}
-                    </td>
-                    <td data-label="Key id">
-                      <code className="key-id">{key.keyId}</code>
-                      <span className="cell-note">{key.algorithm}</span>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <Pager
+          <KeyTable
+            keys={data.items}
+            busy={page.loading}
+            caption={`Key pairs, ${offsetPageLabel(info, data.total)}`}
+            empty="No key pairs match these filters."
+            showUser
+          />
+          <OffsetPager
             label="Keys"
-            status={offsetPageLabel(info, data.total)}
-            onPrevious={
-              info.prevOffset === null
-                ? undefined
-                : () => go({ offset: info.prevOffset ? String(info.prevOffset) : '' })
-            }
-            onNext={
-              info.nextOffset === null ? undefined : () => go({ offset: String(info.nextOffset) })
-            }
+            info={info}
+            total={data.total}
+            onOffset={(offset) => go({ offset })}
           />
         </>
       )}

@@ -1,10 +1,16 @@
-import { type FormEvent, useState } from 'react';
-import { describeError } from '../api/errors';
+import { useState } from 'react';
+import { type AdminApi } from '../api/client';
 import { type Operator, type OperatorCredential, type Role } from '../api/types';
+import {
+  ActionButtons,
+  ActionConfirm,
+  ActionOutcome,
+  useConfirmedActions,
+} from '../components/Actions';
 import { UserStatusBadge } from '../components/Badge';
-import { ConfirmDialog, type ConfirmRequest } from '../components/ConfirmDialog';
-import { ErrorMessage, Loading, Notice } from '../components/Feedback';
-import { TemporaryPassword } from '../components/TemporaryPassword';
+import { CreatePanel, UsernameField } from '../components/CreatePanel';
+import { columnHeads, DataTable } from '../components/DataTable';
+import { ErrorMessage, Loading } from '../components/Feedback';
 import { useApp } from '../context';
 import { useLoad, useTitle } from '../hooks';
 import { formatDateTime, plural } from '../lib/format';
@@ -32,47 +38,11 @@ export function Operators() {
   const { api, session } = useApp();
   const writer = canWrite(session.role);
   const page = useLoad(() => api.listOperators({ limit: OPERATORS_LIMIT }), 'operators');
-  const [issued, setIssued] = useState<OperatorCredential>();
-  const [done, setDone] = useState<string>();
-  const [actionError, setActionError] = useState<unknown>();
-  const [confirm, setConfirm] = useState<ConfirmRequest | null>(null);
-
-  const run = async (action: OperatorAction, operator: Operator): Promise<void> => {
-    setActionError(undefined);
-    setDone(undefined);
-    const name = operator.username;
-    try {
-      switch (action) {
-        case 'reset-password':
-          setIssued(await api.resetOperatorPassword(name));
-          break;
-        case 'disable':
-          await api.disableOperator(name);
-          break;
-        case 'enable':
-          await api.enableOperator(name);
-          break;
-        case 'unlock':
-          await api.unlockOperator(name);
-          break;
-      }
-      setDone(operatorActionText(action, operator).done);
-    } catch (err) {
-      setActionError(err);
-    }
-    page.reload();
-  };
-
-  const ask = (action: OperatorAction, operator: Operator): void => {
-    const text = operatorActionText(action, operator);
-    setConfirm({
-      title: text.title,
-      body: <p>{text.body}</p>,
-      confirmLabel: text.confirm,
-      danger: text.danger,
-      onConfirm: () => void run(action, operator),
-    });
-  };
+  const actions = useConfirmedActions(
+    operatorActionText,
+    (action: OperatorAction, operator: Operator) => runOperatorAction(api, action, operator),
+    page.reload,
+  );
 
   const data = page.data;
   return (
@@ -83,59 +53,43 @@ export function Operators() {
         everything and change nothing.
         {!writer && ' Only an administrator can add or change operators.'}
       </p>
-      {writer && (
-        <AddOperator
-          onAdded={(credential) => {
-            setIssued(credential);
-            setDone(undefined);
-            setActionError(undefined);
-            page.reload();
-          }}
-        />
-      )}
-      {issued && <TemporaryPassword issued={issued} onDismiss={() => setIssued(undefined)} />}
-      {done && !issued && <Notice tone="success">{done}</Notice>}
-      <ErrorMessage error={actionError} />
+      {writer && <AddOperator onAdded={actions.showIssued} />}
+      <ActionOutcome actions={actions} />
       <ErrorMessage error={page.error} />
       {!data && !page.error && <Loading />}
       {data && (
         <>
-          <div className="table-wrap">
-            <table className="table" aria-busy={page.loading}>
-              <caption className="visually-hidden">
-                Operators, {plural(data.total, 'operator')}
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">Username</th>
-                  <th scope="col">Role</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Last sign-in</th>
-                  <th scope="col">Created</th>
-                  {writer && <th scope="col">Actions</th>}
-                </tr>
-              </thead>
-              <tbody>
-                {data.items.map((operator) => (
-                  <OperatorRow
-                    key={operator.username}
-                    operator={operator}
-                    writer={writer}
-                    actions={operatorActionsFor(operator, session.role, session.username)}
-                    me={operator.username === session.username}
-                    onAction={ask}
-                  />
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            caption={`Operators, ${plural(data.total, 'operator')}`}
+            busy={page.loading}
+            columns={columnHeads([
+              'Username',
+              'Role',
+              'Status',
+              'Last sign-in',
+              'Created',
+              writer && 'Actions',
+            ])}
+            empty={null}
+          >
+            {data.items.map((operator) => (
+              <OperatorRow
+                key={operator.username}
+                operator={operator}
+                writer={writer}
+                actions={operatorActionsFor(operator, session.role, session.username)}
+                me={operator.username === session.username}
+                onAction={actions.ask}
+              />
+            ))}
+          </DataTable>
           <p className="muted small">
             {plural(data.total, 'operator')}, ordered by username.
             {data.total > data.items.length && ` The first ${data.items.length} are shown.`}
           </p>
         </>
       )}
-      <ConfirmDialog request={confirm} onClose={() => setConfirm(null)} />
+      <ActionConfirm actions={actions} />
     </>
   );
 }
@@ -178,20 +132,12 @@ function OperatorRow({
             </span>
           ) : (
             <div className="actions">
-              {actions.map((action) => {
-                const text = operatorActionText(action, operator);
-                return (
-                  <button
-                    key={action}
-                    type="button"
-                    className={`button button-small ${text.danger ? 'button-danger-quiet' : ''}`}
-                    aria-label={`${text.label} for ${operator.username}`}
-                    onClick={() => onAction(action, operator)}
-                  >
-                    {text.label}
-                  </button>
-                );
-              })}
+              <ActionButtons
+                actions={actions}
+                name={operator.username}
+                describe={(action) => operatorActionText(action, operator)}
+                onAction={(action) => onAction(action, operator)}
+              />
             </div>
           )}
         </td>
@@ -200,67 +146,67 @@ function OperatorRow({
   );
 }
 
+/** Carries out a confirmed action; a password reset answers the new one-time password. */
+async function runOperatorAction(
+  api: AdminApi,
+  action: OperatorAction,
+  operator: Operator,
+): Promise<OperatorCredential | undefined> {
+  const name = operator.username;
+  switch (action) {
+    case 'reset-password':
+      return api.resetOperatorPassword(name);
+    case 'disable':
+      await api.disableOperator(name);
+      return undefined;
+    case 'enable':
+      await api.enableOperator(name);
+      return undefined;
+    case 'unlock':
+      await api.unlockOperator(name);
+      return undefined;
+  }
+}
+
 function AddOperator({ onAdded }: { onAdded: (credential: OperatorCredential) => void }) {
   const { api } = useApp();
   const [username, setUsername] = useState('');
   const [role, setRole] = useState<Role>('auditor');
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
 
-  const submit = async (event: FormEvent): Promise<void> => {
-    event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      const credential = await api.createOperator(username.trim().toLowerCase(), role);
-      setUsername('');
-      onAdded(credential);
-    } catch (err) {
-      setError(describeError(err));
-    } finally {
-      setBusy(false);
-    }
+  const create = async (): Promise<void> => {
+    const credential = await api.createOperator(username.trim().toLowerCase(), role);
+    setUsername('');
+    onAdded(credential);
   };
 
   return (
-    <section className="panel" aria-labelledby="add-operator-heading">
-      <h2 id="add-operator-heading">Add an operator</h2>
-      <form className="inline-form" onSubmit={(event) => void submit(event)}>
-        <div className="field">
-          <label htmlFor="new-operator">Username</label>
-          <input
-            id="new-operator"
-            name="username"
-            required
-            autoComplete="off"
-            autoCapitalize="none"
-            spellCheck={false}
-            aria-describedby="new-operator-hint"
-            value={username}
-            onChange={(e) => setUsername(e.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="new-operator-role">Role</label>
-          <select
-            id="new-operator-role"
-            name="role"
-            value={role}
-            onChange={(e) => setRole(e.target.value === 'admin' ? 'admin' : 'auditor')}
-          >
-            <option value="auditor">{ROLE_LABEL.auditor}</option>
-            <option value="admin">{ROLE_LABEL.admin}</option>
-          </select>
-        </div>
-        <button type="submit" className="button button-primary" disabled={busy}>
-          {busy ? 'Adding…' : 'Add operator'}
-        </button>
-      </form>
-      <p id="new-operator-hint" className="hint">
-        3–64 characters: letters a–z, digits and . _ - (stored in lower case). The operator gets a
-        one-time password, shown here once, and must choose their own at first sign-in.
-      </p>
-      <ErrorMessage>{error}</ErrorMessage>
-    </section>
+    <CreatePanel
+      headingId="add-operator-heading"
+      heading="Add an operator"
+      hintId="new-operator-hint"
+      hint="3–64 characters: letters a–z, digits and . _ - (stored in lower case). The operator gets a one-time password, shown here once, and must choose their own at first sign-in."
+      submitLabel="Add operator"
+      busyLabel="Adding…"
+      create={create}
+    >
+      <UsernameField
+        id="new-operator"
+        hintId="new-operator-hint"
+        value={username}
+        onChange={setUsername}
+      />
+      <div className="field">
+        <label htmlFor="new-operator-role">Role</label>
+        <select
+          id="new-operator-role"
+          name="role"
+          value={role}
+          onChange={(e) => setRole(e.target.value === 'admin' ? 'admin' : 'auditor')}
+        >
+          <option value="auditor">{ROLE_LABEL.auditor}</option>
+          <option value="admin">{ROLE_LABEL.admin}</option>
+        </select>
+      </div>
+    </CreatePanel>
   );
 }

@@ -1,16 +1,15 @@
-import { useState } from 'react';
 import { ApiError } from '../api/errors';
+import { type AuditEvent, type KeyPair, type UserDetail } from '../api/types';
 import {
-  type AuditEvent,
-  type KeyPair,
-  type TemporaryPassword as Issued,
-  type UserDetail,
-} from '../api/types';
-import { KeyStatusBadge, UserStatusBadge } from '../components/Badge';
-import { ConfirmDialog, type ConfirmRequest } from '../components/ConfirmDialog';
-import { ErrorMessage, Loading, Notice } from '../components/Feedback';
+  ActionButtons,
+  ActionConfirm,
+  ActionOutcome,
+  useConfirmedActions,
+} from '../components/Actions';
+import { UserStatusBadge } from '../components/Badge';
+import { ErrorMessage, Loading } from '../components/Feedback';
+import { KeyTable } from '../components/KeyTable';
 import { Link } from '../components/Link';
-import { TemporaryPassword } from '../components/TemporaryPassword';
 import { useApp } from '../context';
 import { useLoad, useTitle } from '../hooks';
 import { formatDateTime, formatFingerprint } from '../lib/format';
@@ -59,35 +58,14 @@ export function UserPage({ username }: { username: string }) {
     return mergeEvents(by.items, about.items, EVENTS_SHOWN);
   }, `events:${username}`);
 
-  const [issued, setIssued] = useState<Issued>();
-  const [done, setDone] = useState<string>();
-  const [actionError, setActionError] = useState<unknown>();
-  const [confirm, setConfirm] = useState<ConfirmRequest | null>(null);
-
-  const run = async (action: UserAction): Promise<void> => {
-    setActionError(undefined);
-    setDone(undefined);
-    try {
-      const password = await runUserAction(api, action, username);
-      if (password) setIssued(password);
-      setDone(actionText(action, username).done);
-    } catch (err) {
-      setActionError(err);
-    }
-    user.reload();
-    events.reload();
-  };
-
-  const ask = (action: UserAction): void => {
-    const text = actionText(action, username);
-    setConfirm({
-      title: text.title,
-      body: <p>{text.body}</p>,
-      confirmLabel: text.confirm,
-      danger: text.danger,
-      onConfirm: () => void run(action),
-    });
-  };
+  const actions = useConfirmedActions(
+    (action: UserAction) => actionText(action, username),
+    (action: UserAction) => runUserAction(api, action, username),
+    () => {
+      user.reload();
+      events.reload();
+    },
+  );
 
   const missing = user.error instanceof ApiError && user.error.status === 404;
   const encoded = encodeURIComponent(username);
@@ -106,11 +84,13 @@ export function UserPage({ username }: { username: string }) {
         <ErrorMessage error={user.error} />
       )}
       {!user.data && !user.error && <Loading />}
-      {issued && <TemporaryPassword issued={issued} onDismiss={() => setIssued(undefined)} />}
-      {done && !issued && <Notice tone="success">{done}</Notice>}
-      <ErrorMessage error={actionError} />
+      <ActionOutcome actions={actions} />
       {user.data && (
-        <Account user={user.data} actions={actionsFor(user.data, session.role)} onAction={ask} />
+        <Account
+          user={user.data}
+          actions={actionsFor(user.data, session.role)}
+          onAction={(action) => actions.ask(action, undefined)}
+        />
       )}
 
       {!missing && (
@@ -161,7 +141,7 @@ export function UserPage({ username }: { username: string }) {
           </section>
         </>
       )}
-      <ConfirmDialog request={confirm} onClose={() => setConfirm(null)} />
+      <ActionConfirm actions={actions} />
     </>
   );
 }
@@ -221,93 +201,33 @@ function Account({
       </dl>
       {actions.length > 0 && (
         <div className="actions" role="group" aria-label={`Actions for ${user.username}`}>
-          {actions.map((action) => {
-            const text = actionText(action, user.username);
-            return (
-              <button
-                key={action}
-                type="button"
-                className={`button ${text.danger ? 'button-danger-quiet' : ''}`}
-                aria-label={`${text.label} for ${user.username}`}
-                onClick={() => onAction(action)}
-              >
-                {text.label}
-              </button>
-            );
-          })}
+          <ActionButtons
+            actions={actions}
+            name={user.username}
+            describe={(action) => actionText(action, user.username)}
+            onAction={onAction}
+            small={false}
+          />
         </div>
       )}
     </section>
   );
 }
 
-/** The user's key pairs from the inventory; fields it does not have are shown as —. */
+/** The user's key pairs from the inventory, newest first. */
 function KeyHistory({ keys, busy }: { keys: KeyPair[]; busy: boolean }) {
   return (
-    <div className="table-wrap">
-      <table className="table" aria-busy={busy}>
-        <caption className="visually-hidden">Key pairs, newest first</caption>
-        <thead>
-          <tr>
-            <th scope="col">Status</th>
-            <th scope="col">Fingerprint (SHA-256)</th>
-            <th scope="col">Created</th>
-            <th scope="col">Deleted</th>
-            <th scope="col">Certificate</th>
-            <th scope="col">Key id / algorithm</th>
-          </tr>
-        </thead>
-        <tbody>
-          {keys.length === 0 && (
-            <tr>
-              <td colSpan={6} className="empty">
-                No key pair yet: the user creates one with <code>dss keys create</code>.
-              </td>
-            </tr>
-          )}
-          {[...keys]
-            .sort((a, b) => (b.createdAt ?? '').localeCompare(a.createdAt ?? ''))
-            .map((key) => (
-              <tr key={key.keyId}>
-                <td data-label="Status">
-                  {key.status ? <KeyStatusBadge status={key.status} /> : '—'}
-                </td>
-                <th scope="row" data-label="Fingerprint">
-                  {key.fingerprint ? (
-                    <code className="fingerprint">{formatFingerprint(key.fingerprint)}</code>
-                  ) : (
-                    '—'
-                  )}
-                </th>
-                <td data-label="Created">{formatDateTime(key.createdAt)}</td>
-                <td data-label="Deleted">{formatDateTime(key.deletedAt)}</td>
-                <td data-label="Certificate">
-                  {key.certificate ? (
-                    <>
-                      <code className="key-id">{key.certificate.serial}</code>
-                      <span className="cell-note">
-                        valid {formatDateTime(key.certificate.notBefore)} –{' '}
-                        {formatDateTime(key.certificate.notAfter)}
-                      </span>
-                      {key.certificate.revokedAt && (
-                        <span className="cell-note">
-                          revoked {formatDateTime(key.certificate.revokedAt)}
-                        </span>
-                      )}
-                    </>
-                  ) : (
-                    '—'
-                  )}
-                </td>
-                <td data-label="Key id">
-                  <code className="key-id">{key.keyId}</code>
-                  {key.algorithm && <span className="cell-note">{key.algorithm}</span>}
-                </td>
-              </tr>
-            ))}
-        </tbody>
-      </table>
-    </div>
+    <KeyTable
+      keys={[...keys].sort((a, b) => (b.createdAt ?? '').localeCompare(a.createdAt ?? ''))}
+      busy={busy}
+      caption="Key pairs, newest first"
+      empty={
+        <>
+          No key pair yet: the user creates one with <code>dss keys create</code>.
+        </>
+      }
+      showUser={false}
+    />
   );
 }
 

@@ -1,12 +1,18 @@
 import { type FormEvent, useState } from 'react';
 import { type TemporaryPassword as Issued, type User, USER_STATUSES } from '../api/types';
-import { describeError } from '../api/errors';
+import {
+  ActionButtons,
+  ActionConfirm,
+  ActionOutcome,
+  useConfirmedActions,
+} from '../components/Actions';
 import { Badge, UserStatusBadge } from '../components/Badge';
-import { ConfirmDialog, type ConfirmRequest } from '../components/ConfirmDialog';
-import { ErrorMessage, Loading, Notice } from '../components/Feedback';
+import { CreatePanel, UsernameField } from '../components/CreatePanel';
+import { columnHeads, DataTable } from '../components/DataTable';
+import { ErrorMessage, Loading } from '../components/Feedback';
 import { Link } from '../components/Link';
-import { Pager } from '../components/Pager';
-import { TemporaryPassword } from '../components/TemporaryPassword';
+import { OffsetPager } from '../components/Pager';
+import { SearchField } from '../components/SearchField';
 import { useApp } from '../context';
 import { fieldText } from '../forms';
 import { useLoad, useTitle } from '../hooks';
@@ -38,37 +44,13 @@ export function Users({ search }: { search: string }) {
   const query = userQuery(filters);
   const page = useLoad(() => api.listUsers(query), search);
 
-  const [issued, setIssued] = useState<Issued>();
-  const [done, setDone] = useState<string>();
-  const [actionError, setActionError] = useState<unknown>();
-  const [confirm, setConfirm] = useState<ConfirmRequest | null>(null);
-
+  const actions = useConfirmedActions(
+    actionText,
+    (action: UserAction, username: string) => runUserAction(api, action, username),
+    page.reload,
+  );
   const go = (next: Partial<UserFilters>): void =>
     navigate(`/users${writeFilters({ ...filters, offset: '', ...next })}`);
-
-  const run = async (action: UserAction, username: string): Promise<void> => {
-    setActionError(undefined);
-    setDone(undefined);
-    try {
-      const password = await runUserAction(api, action, username);
-      if (password) setIssued(password);
-      setDone(actionText(action, username).done);
-    } catch (err) {
-      setActionError(err);
-    }
-    page.reload();
-  };
-
-  const ask = (action: UserAction, username: string): void => {
-    const text = actionText(action, username);
-    setConfirm({
-      title: text.title,
-      body: <p>{text.body}</p>,
-      confirmLabel: text.confirm,
-      danger: text.danger,
-      onConfirm: () => void run(action, username),
-    });
-  };
 
   const filtered = filters.search !== '' || filters.status !== '';
   const data = page.data;
@@ -77,143 +59,147 @@ export function Users({ search }: { search: string }) {
   return (
     <>
       <h1>Users</h1>
-      {writer && (
-        <RegisterUser
-          onRegistered={(result) => {
-            setIssued(result);
-            setDone(undefined);
-            setActionError(undefined);
-            page.reload();
-          }}
-        />
-      )}
-      {issued && <TemporaryPassword issued={issued} onDismiss={() => setIssued(undefined)} />}
-      {done && !issued && <Notice tone="success">{done}</Notice>}
-      <ErrorMessage error={actionError} />
-
-      <form
-        className="filters"
-        role="search"
-        aria-label="Filter users"
-        onSubmit={(event: FormEvent<HTMLFormElement>) => {
-          event.preventDefault();
-          const form = new FormData(event.currentTarget);
-          go({
-            search: fieldText(form, 'search'),
-            status: fieldText(form, 'status'),
-          });
-        }}
-      >
-        <div className="field">
-          <label htmlFor="user-search">Username contains</label>
-          <input
-            id="user-search"
-            name="search"
-            type="search"
-            autoComplete="off"
-            spellCheck={false}
-            defaultValue={filters.search}
-            key={`search-${filters.search}`}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="user-status">Status</label>
-          <select
-            id="user-status"
-            name="status"
-            value={filters.status}
-            onChange={(e) => go({ status: e.target.value })}
-          >
-            <option value="">Any status</option>
-            {USER_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {userStatusLabel(s)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="filter-actions">
-          <button type="submit" className="button button-primary">
-            Search
-          </button>
-          {(filters.search || filters.status) && (
-            <button type="button" className="button" onClick={() => navigate('/users')}>
-              Clear
-            </button>
-          )}
-        </div>
-      </form>
+      {writer && <RegisterUser onRegistered={actions.showIssued} />}
+      <ActionOutcome actions={actions} />
+      <UserFilterForm filters={filters} go={go} />
 
       <ErrorMessage error={page.error} />
       {!data && !page.error && <Loading />}
       {data && info && (
         <>
-          <div className="table-wrap">
-            <table className="table" aria-busy={page.loading}>
-              <caption className="visually-hidden">
-                Users, {offsetPageLabel(info, data.total)}
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">Username</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Key</th>
-                  <th scope="col">Registered</th>
-                  {writer && <th scope="col">Actions</th>}
-                </tr>
-              </thead>
-              <tbody>
-                {data.items.length === 0 && (
-                  <tr>
-                    <td colSpan={writer ? 5 : 4} className="empty">
-                      {filtered ? (
-                        'No users match these filters.'
-                      ) : writer ? (
-                        <>
-                          No users yet —{' '}
-                          <button
-                            type="button"
-                            className="button button-small button-primary"
-                            onClick={() => document.getElementById('new-username')?.focus()}
-                          >
-                            register the first one
-                          </button>
-                        </>
-                      ) : (
-                        'No users yet. An administrator registers them.'
-                      )}
-                    </td>
-                  </tr>
-                )}
-                {data.items.map((user) => (
-                  <UserRow
-                    key={user.username}
-                    user={user}
-                    writer={writer}
-                    onAction={ask}
-                    role={session.role}
-                  />
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <Pager
+          <UsersTable
+            users={data.items}
+            busy={page.loading}
+            caption={`Users, ${offsetPageLabel(info, data.total)}`}
+            filtered={filtered}
+            writer={writer}
+            onAction={actions.ask}
+          />
+          <OffsetPager
             label="Users"
-            status={offsetPageLabel(info, data.total)}
-            onPrevious={
-              info.prevOffset === null
-                ? undefined
-                : () => go({ offset: info.prevOffset ? String(info.prevOffset) : '' })
-            }
-            onNext={
-              info.nextOffset === null ? undefined : () => go({ offset: String(info.nextOffset) })
-            }
+            info={info}
+            total={data.total}
+            onOffset={(offset) => go({ offset })}
           />
           <p className="muted small">{PAGE_SIZE} users per page, ordered by username.</p>
         </>
       )}
-      <ConfirmDialog request={confirm} onClose={() => setConfirm(null)} />
+      <ActionConfirm actions={actions} />
     </>
+  );
+}
+
+/** The search and status filters, kept in the page URL. */
+function UserFilterForm({
+  filters,
+  go,
+}: {
+  filters: UserFilters;
+  go: (next: Partial<UserFilters>) => void;
+}) {
+  return (
+    <form
+      className="filters"
+      role="search"
+      aria-label="Filter users"
+      onSubmit={(event: FormEvent<HTMLFormElement>) => {
+        event.preventDefault();
+        const form = new FormData(event.currentTarget);
+        go({
+          search: fieldText(form, 'search'),
+          status: fieldText(form, 'status'),
+        });
+      }}
+    >
+      <SearchField
+        id="user-search"
+        name="search"
+        label="Username contains"
+        value={filters.search}
+      />
+      <div className="field">
+        <label htmlFor="user-status">Status</label>
+        <select
+          id="user-status"
+          name="status"
+          value={filters.status}
+          onChange={(e) => go({ status: e.target.value })}
+        >
+          <option value="">Any status</option>
+          {USER_STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {userStatusLabel(s)}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="filter-actions">
+        <button type="submit" className="button button-primary">
+          Search
+        </button>
+        {(filters.search || filters.status) && (
+          <button type="button" className="button" onClick={() => navigate('/users')}>
+            Clear
+          </button>
+        )}
+      </div>
+    </form>
+  );
+}
+
+/** One page of users; writers get each user's actions. */
+function UsersTable({
+  users,
+  busy,
+  caption,
+  filtered,
+  writer,
+  onAction,
+}: {
+  users: User[];
+  busy: boolean;
+  caption: string;
+  filtered: boolean;
+  writer: boolean;
+  onAction: (action: UserAction, username: string) => void;
+}) {
+  const { session } = useApp();
+  return (
+    <DataTable
+      caption={caption}
+      busy={busy}
+      columns={columnHeads(['Username', 'Status', 'Key', 'Registered', writer && 'Actions'])}
+      empty={
+        users.length === 0 ? (
+          filtered ? (
+            'No users match these filters.'
+          ) : writer ? (
+            <>
+              No users yet —{' '}
+              <button
+                type="button"
+                className="button button-small button-primary"
+                onClick={() => document.getElementById('new-username')?.focus()}
+              >
+                register the first one
+              </button>
+            </>
+          ) : (
+            'No users yet. An administrator registers them.'
+          )
+        ) : null
+      }
+    >
+      {users.map((user) => (
+        <UserRow
+          key={user.username}
+          user={user}
+          writer={writer}
+          onAction={onAction}
+          role={session.role}
+        />
+      ))}
+    </DataTable>
   );
 }
 
@@ -264,20 +250,12 @@ function UserRow({
       {writer && (
         <td data-label="Actions">
           <div className="actions">
-            {actions.map((action) => {
-              const text = actionText(action, user.username);
-              return (
-                <button
-                  key={action}
-                  type="button"
-                  className={`button button-small ${text.danger ? 'button-danger-quiet' : ''}`}
-                  aria-label={`${text.label} for ${user.username}`}
-                  onClick={() => onAction(action, user.username)}
-                >
-                  {text.label}
-                </button>
-              );
-            })}
+            <ActionButtons
+              actions={actions}
+              name={user.username}
+              describe={(action) => actionText(action, user.username)}
+              onAction={(action) => onAction(action, user.username)}
+            />
           </div>
         </td>
       )}
@@ -290,80 +268,57 @@ function RegisterUser({ onRegistered }: { onRegistered: (issued: Issued) => void
   const [username, setUsername] = useState('');
   const [fullName, setFullName] = useState('');
   const [email, setEmail] = useState('');
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
 
-  const submit = async (event: FormEvent): Promise<void> => {
-    event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      const issued = await api.registerUser(username.trim().toLowerCase(), {
-        ...(fullName.trim() ? { fullName: fullName.trim() } : {}),
-        ...(email.trim() ? { email: email.trim() } : {}),
-      });
-      setUsername('');
-      setFullName('');
-      setEmail('');
-      onRegistered(issued);
-    } catch (err) {
-      setError(describeError(err));
-    } finally {
-      setBusy(false);
-    }
+  const create = async (): Promise<void> => {
+    const issued = await api.registerUser(username.trim().toLowerCase(), {
+      ...(fullName.trim() ? { fullName: fullName.trim() } : {}),
+      ...(email.trim() ? { email: email.trim() } : {}),
+    });
+    setUsername('');
+    setFullName('');
+    setEmail('');
+    onRegistered(issued);
   };
 
   return (
-    <section className="panel" aria-labelledby="register-heading">
-      <h2 id="register-heading">Register a user</h2>
-      <form className="inline-form" onSubmit={(event) => void submit(event)}>
-        <div className="field">
-          <label htmlFor="new-username">Username</label>
-          <input
-            id="new-username"
-            name="username"
-            required
-            autoComplete="off"
-            autoCapitalize="none"
-            spellCheck={false}
-            aria-describedby="new-username-hint"
-            value={username}
-            onChange={(e) => setUsername(e.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="new-full-name">Full name (optional)</label>
-          <input
-            id="new-full-name"
-            name="fullName"
-            autoComplete="off"
-            maxLength={128}
-            value={fullName}
-            onChange={(e) => setFullName(e.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="new-email">E-mail (optional)</label>
-          <input
-            id="new-email"
-            name="email"
-            type="email"
-            autoComplete="off"
-            maxLength={254}
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-          />
-        </div>
-        <button type="submit" className="button button-primary" disabled={busy}>
-          {busy ? 'Registering…' : 'Register'}
-        </button>
-      </form>
-      <p id="new-username-hint" className="hint">
-        3–64 characters: letters a–z, digits and . _ - (stored in lower case). The user gets a
-        temporary password, shown here once, and must choose their own at first login. The full name
-        and e-mail address, if given, appear in the user's signing certificates.
-      </p>
-      <ErrorMessage>{error}</ErrorMessage>
-    </section>
+    <CreatePanel
+      headingId="register-heading"
+      heading="Register a user"
+      hintId="new-username-hint"
+      hint="3–64 characters: letters a–z, digits and . _ - (stored in lower case). The user gets a temporary password, shown here once, and must choose their own at first login. The full name and e-mail address, if given, appear in the user's signing certificates."
+      submitLabel="Register"
+      busyLabel="Registering…"
+      create={create}
+    >
+      <UsernameField
+        id="new-username"
+        hintId="new-username-hint"
+        value={username}
+        onChange={setUsername}
+      />
+      <div className="field">
+        <label htmlFor="new-full-name">Full name (optional)</label>
+        <input
+          id="new-full-name"
+          name="fullName"
+          autoComplete="off"
+          maxLength={128}
+          value={fullName}
+          onChange={(e) => setFullName(e.target.value)}
+        />
+      </div>
+      <div className="field">
+        <label htmlFor="new-email">E-mail (optional)</label>
+        <input
+          id="new-email"
+          name="email"
+          type="email"
+          autoComplete="off"
+          maxLength={254}
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+        />
+      </div>
+    </CreatePanel>
   );
 }
