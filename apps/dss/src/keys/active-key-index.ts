@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DSS_CONFIG, type DssConfig } from '@dss/config';
 import { isKeyAlgorithm, type KeyAlgorithm, KeystoreService, type SigningKey } from '@dss/keystore';
-import { KeyPairEntity } from '@dss/persistence';
-import { DataSource } from 'typeorm';
+import { KeyPairsRepository } from './key-pairs.repository';
 
 export interface ActiveKey {
   keyId: string;
@@ -32,7 +31,7 @@ export class ActiveKeyIndex {
   private readonly capacity: number;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly keyPairs: KeyPairsRepository,
     private readonly keystore: KeystoreService,
     @Inject(DSS_CONFIG) config: DssConfig,
   ) {
@@ -46,12 +45,7 @@ export class ActiveKeyIndex {
       this.entries.delete(userId);
       this.entries.set(userId, entry);
     } else {
-      const row = await this.dataSource
-        .getRepository(KeyPairEntity)
-        .createQueryBuilder('k')
-        .addSelect('k.privateKeyWrapped')
-        .where('k.active_user_id = :userId', { userId })
-        .getOne();
+      const row = await this.keyPairs.findActiveWithPrivateKey(userId);
       if (!row || !row.privateKeyWrapped || !row.kekId) return null;
       // Fail closed on an algorithm this version does not know: no signature rather than a wrong one.
       if (!isKeyAlgorithm(row.algorithm)) return null;
