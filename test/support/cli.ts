@@ -140,14 +140,14 @@ export function expectOk(run: CliRun): void {
 }
 
 /**
- * The workstation of a user registered for the occasion: configured for `server`, logged in
- * without an agent (the temporary password changed to `password`) and holding a key pair.
+ * The workstation of a user registered for the occasion: configured for `server` and logged in
+ * without an agent (the temporary password changed to `password`).
  */
-export async function workstationWithKeys(
+export async function signedInWorkstation(
   server: RunningDss,
   username: string,
-  profile: { fullName: string; email: string },
   password: string,
+  profile?: { fullName: string; email: string },
 ): Promise<Workstation> {
   const station = new Workstation(server, username);
   const { temporaryPassword } = await server.app
@@ -160,6 +160,17 @@ export async function workstationWithKeys(
     input: `${temporaryPassword}\n${password}\n`,
   });
   expect(first.code).toBe(0);
+  return station;
+}
+
+/** {@link signedInWorkstation}, holding a key pair. */
+export async function workstationWithKeys(
+  server: RunningDss,
+  username: string,
+  profile: { fullName: string; email: string },
+  password: string,
+): Promise<Workstation> {
+  const station = await signedInWorkstation(server, username, password, profile);
   expectOk(await station.run(['keys', 'create'], { env: { DSS_PASSWORD: password } }));
   return station;
 }

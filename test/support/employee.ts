@@ -10,10 +10,11 @@ export async function registeredEmployee(
   server: RunningDss,
   username: string,
   password: string,
+  profile?: { fullName: string },
 ): Promise<DssClient> {
   const { temporaryPassword } = await server.app
     .get(AccountsService)
-    .register(username, { type: 'operator', name: 'test' });
+    .register(username, { type: 'operator', name: 'test' }, profile);
   const client = new DssClient({
     baseUrl: server.url,
     serverPublicKey: server.identity.publicKeyPem,
