@@ -19,9 +19,10 @@ module.exports = {
   // End-to-end tests start servers and spawn the built CLIs; on a loaded 2-core machine a single
   // test can take longer than Jest's 5 s default. This bounds hangs, it is not a speed assertion.
   testTimeout: 60_000,
-  // CI must end even if a suite leaks a handle (a Redis client, a timer): Jest then says so
-  // ("Force exiting Jest") instead of waiting until the CI time runs out. Locally it waits and
-  // reports, so a leak is seen and fixed.
+  // CI must end even if a suite leaks a handle (a Redis client, a timer) instead of waiting until
+  // the CI time runs out. With forceExit on, Jest prints "Force exiting Jest" after every run,
+  // leak or not, so that line is no sign of one. Locally it waits and reports ("Jest did not exit
+  // one second after the test run has completed"), so a leak is seen and fixed.
   forceExit: process.env.CI === 'true',
   projects: [
     {

@@ -4,18 +4,19 @@
  * only when a second, different one approves (admin API and `dss-admin approvals`). Every step is
  * audited with its actor. The clock is injected and set, never slept.
  */
-import { AccountsService } from '@dss/accounts';
-import { DssApiError, DssClient } from '@dss/client';
+import { DssClient } from '@dss/client';
 import { ManualClock } from '@dss/common';
 import { AuditEventEntity } from '@dss/persistence';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { KeyDeletionSweeper } from '../apps/dss/src/keys/key-deletion-sweeper';
-import { bearer, login, readyOperator } from './support/admin-api';
+import { bearer, firstLogin, login, readyOperator } from './support/admin-api';
 import { startAdmin, type RunningAdmin } from './support/admin-server';
 import { dssAdmin } from './support/dss-admin';
 import { Dashboard, openFromNav, signIn } from './support/dashboard';
 import { startDss, type RunningDss } from './support/dss-server';
+import { registeredEmployee } from './support/employee';
+import { dssApiErrorOf } from './support/thrown';
 
 const PASSWORD = 'orchard-lantern-47-quietly';
 const ADMIN_PASSWORD = 'bootstrap-admin-password-1';
@@ -25,16 +26,6 @@ const B_PASSWORD = 'second-approver-password-52';
 const AUDITOR_PASSWORD = 'reading-only-auditor-pw-77';
 const HOUR_MS = 3_600_000;
 const ENV = { DSS_KEY_DELETION_GRACE: '1h', DSS_DUAL_CONTROL: 'true' };
-
-async function apiError(work: Promise<unknown>): Promise<DssApiError> {
-  try {
-    await work;
-  } catch (err) {
-    if (err instanceof DssApiError) return err;
-    throw err;
-  }
-  throw new Error('expected a DssApiError');
-}
 
 describe('dual control (e2e)', () => {
   let dss: RunningDss;
@@ -70,14 +61,7 @@ describe('dual control (e2e)', () => {
     return client;
   }
 
-  async function newEmployee(name: string): Promise<DssClient> {
-    const { temporaryPassword } = await dss.app
-      .get(AccountsService)
-      .register(name, { type: 'operator', name: 'test' });
-    const client = await employee(name, temporaryPassword);
-    await client.changePassword(temporaryPassword, PASSWORD);
-    return employee(name);
-  }
+  const newEmployee = (name: string): Promise<DssClient> => registeredEmployee(dss, name, PASSWORD);
 
   beforeAll(async () => {
     clock = new ManualClock(Date.now());
@@ -87,13 +71,7 @@ describe('dual control (e2e)', () => {
       database: dss.database,
       env: { ...ENV, DSS_ADMIN_BOOTSTRAP_PASSWORD: ADMIN_PASSWORD, DSS_LOGIN_RATE_LIMIT: '0' },
     });
-    const first = await login(admin.url, 'admin', ADMIN_PASSWORD);
-    await request(admin.url)
-      .post('/api/auth/password')
-      .set(bearer(first))
-      .send({ currentPassword: ADMIN_PASSWORD, newPassword: ADMIN_NEW_PASSWORD })
-      .expect(200);
-    const root = await login(admin.url, 'admin', ADMIN_NEW_PASSWORD);
+    const root = await firstLogin(admin.url, 'admin', ADMIN_PASSWORD, ADMIN_NEW_PASSWORD);
     await readyOperator(admin.url, root, 'admin.a', 'admin', A_PASSWORD);
     await readyOperator(admin.url, root, 'admin.b', 'admin', B_PASSWORD);
     await readyOperator(admin.url, root, 'audrey', 'auditor', AUDITOR_PASSWORD);
@@ -128,7 +106,7 @@ describe('dual control (e2e)', () => {
     });
     const id = asked.body.id as string;
     // Nothing happened yet: the key still does not sign, the deletion is still pending.
-    expect(await apiError(kim.sign({ document: Buffer.from('not yet') }))).toMatchObject({
+    expect(await dssApiErrorOf(kim.sign({ document: Buffer.from('not yet') }))).toMatchObject({
       status: 404,
       code: 'no_key',
     });
@@ -149,7 +127,7 @@ describe('dual control (e2e)', () => {
 
     const own = await api().post(`/api/approvals/${id}/approve`).set(as('a')).expect(403);
     expect(own.body.error.code).toBe('self_approval');
-    expect(await apiError(kim.sign({ document: Buffer.from('still not') }))).toMatchObject({
+    expect(await dssApiErrorOf(kim.sign({ document: Buffer.from('still not') }))).toMatchObject({
       code: 'no_key',
     });
 
@@ -192,7 +170,7 @@ describe('dual control (e2e)', () => {
     const rejected = await api().post(`/api/approvals/${id}/reject`).set(as('a')).expect(200);
     expect(rejected.body).toMatchObject({ id, status: 'rejected', decidedBy: 'admin.a' });
     await api().post(`/api/approvals/${id}/approve`).set(as('a')).expect(409);
-    expect(await apiError(kim.sign({ document: Buffer.from('rejected') }))).toMatchObject({
+    expect(await dssApiErrorOf(kim.sign({ document: Buffer.from('rejected') }))).toMatchObject({
       code: 'no_key',
     });
     expect((await eventsOf(id)).map((e) => [e.action, e.actor])).toEqual([
@@ -264,7 +242,10 @@ describe('dual control (e2e)', () => {
     expect(await dss.app.get(KeyDeletionSweeper).sweep()).toBe(1);
     await loginAll();
     const again = await employee('lee');
-    expect(await apiError(again.createKeys())).toMatchObject({ status: 409, code: 'key_deleted' });
+    expect(await dssApiErrorOf(again.createKeys())).toMatchObject({
+      status: 409,
+      code: 'key_deleted',
+    });
 
     const asked = await api().post('/api/users/lee/allow-new-key').set(as('a')).expect(202);
     expect(asked.body).toMatchObject({
@@ -274,7 +255,7 @@ describe('dual control (e2e)', () => {
       status: 'pending',
     });
     const id = asked.body.id as string;
-    expect(await apiError(again.createKeys())).toMatchObject({ code: 'key_deleted' });
+    expect(await dssApiErrorOf(again.createKeys())).toMatchObject({ code: 'key_deleted' });
     const own = await api().post(`/api/approvals/${id}/approve`).set(as('a')).expect(403);
     expect(own.body.error.code).toBe('self_approval');
 

@@ -147,7 +147,11 @@ async function story(server: RunningDss): Promise<Record<string, Seen>> {
   await alice.call('/v1/signatures', null, replay);
   out.replayed = await alice.call('/v1/signatures', null, replay);
   const tampered = alice.envelope('/v1/signatures', { document: doc });
-  tampered.payload = `${tampered.payload.slice(0, -2)}AA`;
+  // One bit of the tag flipped: rewriting the last characters left the bytes unchanged whenever
+  // they already encoded the same bits, and the "tampered" record then signed.
+  const tamperedBytes = Buffer.from(tampered.payload, 'base64url');
+  tamperedBytes[tamperedBytes.length - 1] ^= 1;
+  tampered.payload = tamperedBytes.toString('base64url');
   out.decryptFailed = await alice.call('/v1/signatures', null, tampered);
   out.otherPath = await alice.call(
     '/v1/signatures',

@@ -3,36 +3,16 @@
  * reference): `dss keys create --algorithm`, `dss keys rotate`, `dss sign FILE…` in one batch,
  * and `dss verify` choosing the key a signature was made with — checked against the OpenSSL CLI.
  */
-import { AccountsService } from '@dss/accounts';
 import { AuditEventEntity } from '@dss/persistence';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { DataSource } from 'typeorm';
-import { Workstation, type CliRun } from './support/cli';
+import { expectOk, signedInWorkstation, type Workstation } from './support/cli';
 import { startDss, type RunningDss } from './support/dss-server';
 
 const PASSWORD = 'orchard-lantern-47-quietly';
 const env = { DSS_PASSWORD: PASSWORD };
-
-function expectOk(run: CliRun): void {
-  expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
-}
-
-async function workstation(server: RunningDss, username: string): Promise<Workstation> {
-  const ws = new Workstation(server, username);
-  const { temporaryPassword } = await server.app
-    .get(AccountsService)
-    .register(username, { type: 'operator', name: 'test' });
-  expectOk(await ws.run(['config', 'set', 'server', server.url]));
-  expectOk(await ws.run(['config', 'set', 'serverKey', 'dss_public.pem']));
-  expectOk(await ws.run(['config', 'set', 'username', username]));
-  const first = await ws.run(['login', '--password-stdin', '--no-agent'], {
-    input: `${temporaryPassword}\n${PASSWORD}\n`,
-  });
-  expect(first.code).toBe(0);
-  return ws;
-}
 
 function openssl(ws: Workstation, args: string[]): number {
   const r = spawnSync('openssl', args, { cwd: ws.dir, encoding: 'utf8' });
@@ -53,7 +33,7 @@ describe('dss CLI: key lifecycle (e2e)', () => {
   });
 
   it('rotates; old signatures still verify with dss verify (by receipt, --key-id and --at); several files sign in one batch', async () => {
-    const ws = await workstation(server, 'henry');
+    const ws = await signedInWorkstation(server, 'henry', PASSWORD);
     machines.push(ws);
     expectOk(await ws.run(['keys', 'create'], { env }));
     writeFileSync(ws.path('before.txt'), 'Signed with the first key.\n');
@@ -145,7 +125,7 @@ describe('dss CLI: key lifecycle (e2e)', () => {
   });
 
   it('--algorithm ecdsa-p384 and ed25519: dss sign and dss verify, checked with openssl too', async () => {
-    const ws = await workstation(server, 'iris');
+    const ws = await signedInWorkstation(server, 'iris', PASSWORD);
     machines.push(ws);
     const created = await ws.run(['keys', 'create', '--algorithm', 'ecdsa-p384', '--json'], {
       env,

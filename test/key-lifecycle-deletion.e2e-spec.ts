@@ -4,31 +4,23 @@
  * and `dss-admin keys cancel-deletion`), and the sweeper destroys the material when due. The
  * clock is injected and set, never slept.
  */
-import { AccountsService } from '@dss/accounts';
-import { DssApiError, DssClient } from '@dss/client';
+import { type DssClient } from '@dss/client';
 import { ManualClock } from '@dss/common';
 import { AuditEventEntity, CertificateEntity, KeyPairEntity } from '@dss/persistence';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { KeyDeletionSweeper } from '../apps/dss/src/keys/key-deletion-sweeper';
+import { firstLogin } from './support/admin-api';
 import { startAdmin, type RunningAdmin } from './support/admin-server';
 import { dssAdmin } from './support/dss-admin';
 import { startDss, type RunningDss } from './support/dss-server';
+import { registeredEmployee } from './support/employee';
+import { dssApiErrorOf } from './support/thrown';
 
 const PASSWORD = 'orchard-lantern-47-quietly';
 const ADMIN_PASSWORD = 'bootstrap-admin-password-1';
 const ADMIN_NEW_PASSWORD = 'the-admin-chose-this-one-9';
 const WEEK_MS = 7 * 86_400_000;
-
-async function apiError(work: Promise<unknown>): Promise<DssApiError> {
-  try {
-    await work;
-  } catch (err) {
-    if (err instanceof DssApiError) return err;
-    throw err;
-  }
-  throw new Error('expected a DssApiError');
-}
 
 describe('key deletion with a grace period (e2e)', () => {
   let dss: RunningDss;
@@ -45,29 +37,9 @@ describe('key deletion with a grace period (e2e)', () => {
       database: dss.database,
       env: { DSS_ADMIN_BOOTSTRAP_PASSWORD: ADMIN_PASSWORD, DSS_KEY_DELETION_GRACE: '7d' },
     });
-    const first = await request(admin.url)
-      .post('/api/auth/login')
-      .send({ username: 'admin', password: ADMIN_PASSWORD })
-      .expect(200);
-    await request(admin.url)
-      .post('/api/auth/password')
-      .set({ Authorization: `Bearer ${first.body.accessToken}` })
-      .send({ currentPassword: ADMIN_PASSWORD, newPassword: ADMIN_NEW_PASSWORD })
-      .expect(200);
-    const again = await request(admin.url)
-      .post('/api/auth/login')
-      .send({ username: 'admin', password: ADMIN_NEW_PASSWORD })
-      .expect(200);
-    token = again.body.accessToken as string;
+    token = await firstLogin(admin.url, 'admin', ADMIN_PASSWORD, ADMIN_NEW_PASSWORD);
 
-    const { temporaryPassword } = await dss.app
-      .get(AccountsService)
-      .register('kim', { type: 'operator', name: 'test' });
-    kim = new DssClient({ baseUrl: dss.url, serverPublicKey: dss.identity.publicKeyPem });
-    await kim.handshake();
-    await kim.login('kim', temporaryPassword);
-    await kim.changePassword(temporaryPassword, PASSWORD);
-    await kim.login('kim', PASSWORD);
+    kim = await registeredEmployee(dss, 'kim', PASSWORD);
   });
   afterAll(async () => {
     await admin?.close();
@@ -95,7 +67,7 @@ describe('key deletion with a grace period (e2e)', () => {
       deletionDueAt: new Date(clock.now() + WEEK_MS).toISOString(),
     });
     // Disabled at once: the signing path refuses it, the key is pending deletion.
-    expect(await apiError(kim.sign({ document: Buffer.from('during') }))).toMatchObject({
+    expect(await dssApiErrorOf(kim.sign({ document: Buffer.from('during') }))).toMatchObject({
       status: 404,
       code: 'no_key',
     });

@@ -3,8 +3,7 @@
  * against the real service: rotation with history, the algorithms ECDSA P-384 and Ed25519
  * checked with the OpenSSL CLI, batch signing, and the maximum key age.
  */
-import { AccountsService } from '@dss/accounts';
-import { DssApiError, DssClient } from '@dss/client';
+import { DssClient } from '@dss/client';
 import { ManualClock } from '@dss/common';
 import { AuditEventEntity } from '@dss/persistence';
 import { spawnSync } from 'node:child_process';
@@ -15,35 +14,11 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { KeyNoLongerActiveError, SignatureLedger } from '../apps/dss/src/signing/signature-ledger';
 import { startDss, type RunningDss } from './support/dss-server';
+import { registeredEmployee } from './support/employee';
+import { dssApiErrorOf } from './support/thrown';
 
 const PASSWORD = 'orchard-lantern-47-quietly';
 const DAY_MS = 86_400_000;
-
-async function userClient(server: RunningDss, username: string): Promise<DssClient> {
-  const { temporaryPassword } = await server.app
-    .get(AccountsService)
-    .register(username, { type: 'operator', name: 'test' });
-  const client = new DssClient({
-    baseUrl: server.url,
-    serverPublicKey: server.identity.publicKeyPem,
-  });
-  await client.handshake();
-  await client.login(username, temporaryPassword);
-  await client.changePassword(temporaryPassword, PASSWORD);
-  await client.login(username, PASSWORD);
-  return client;
-}
-
-/** The DssApiError `work` rejects with; fails the test when it resolves or rejects otherwise. */
-async function thrown(work: Promise<unknown>): Promise<DssApiError> {
-  try {
-    await work;
-  } catch (err) {
-    if (err instanceof DssApiError) return err;
-    throw err;
-  }
-  throw new Error('expected a DssApiError');
-}
 
 /** Runs openssl in `dir`; its exit status and output. */
 function openssl(dir: string, args: string[]): { code: number; out: string } {
@@ -77,7 +52,7 @@ describe('key lifecycle (e2e)', () => {
 
   describe('rotation with history', () => {
     it('retires the old key: it never signs again, its public key stays served by keyId and by time', async () => {
-      const alice = await userClient(server, 'alice');
+      const alice = await registeredEmployee(server, 'alice', PASSWORD);
       const first = await alice.createKeys();
       expect(first).toMatchObject({ status: 'active', validTo: null, algorithm: 'ecdsa-p256' });
       expect(first.validFrom).toBe(first.createdAt);
@@ -140,16 +115,18 @@ describe('key lifecycle (e2e)', () => {
       // The signature made before the rotation still verifies with the key it names.
       expect(verify('sha256', document, old.publicKey, before.signature)).toBe(true);
       // No key before the first one; keyId and at together are refused.
-      const none = await thrown(alice.getPublicKey(undefined, { at: new Date(0) }));
+      const none = await dssApiErrorOf(alice.getPublicKey(undefined, { at: new Date(0) }));
       expect(none).toMatchObject({ status: 404, code: 'no_key' });
-      const both = await thrown(
+      const both = await dssApiErrorOf(
         alice.request('POST', '/v1/keys/public', {
           keyId: first.keyId,
           at: new Date().toISOString(),
         }),
       );
       expect(both).toMatchObject({ status: 400, code: 'invalid_request' });
-      const badAt = await thrown(alice.request('POST', '/v1/keys/public', { at: 'yesterday' }));
+      const badAt = await dssApiErrorOf(
+        alice.request('POST', '/v1/keys/public', { at: 'yesterday' }),
+      );
       expect(badAt).toMatchObject({ status: 400, code: 'invalid_request' });
 
       // The default GetPublicKey is unchanged: the active key.
@@ -170,14 +147,14 @@ describe('key lifecycle (e2e)', () => {
       const deleted = await alice.deleteKeys();
       expect(deleted.keyId).toBe(rotated.keyId);
       expect((await alice.getPublicKey(undefined, { keyId: first.keyId })).status).toBe('retired');
-      const gone = await thrown(alice.getPublicKey(undefined, { keyId: rotated.keyId }));
+      const gone = await dssApiErrorOf(alice.getPublicKey(undefined, { keyId: rotated.keyId }));
       expect(gone).toMatchObject({ status: 404, code: 'no_key' });
     });
 
     it('keeps a second instance coherent: its cached key is refused after a rotation elsewhere, and it signs with the new key', async () => {
       const other = await startDss({ database: server.database, clock });
       try {
-        const here = await userClient(server, 'lena');
+        const here = await registeredEmployee(server, 'lena', PASSWORD);
         const first = await here.createKeys();
         const there = new DssClient({
           baseUrl: other.url,
@@ -201,19 +178,19 @@ describe('key lifecycle (e2e)', () => {
     });
 
     it('answers rotate without an active key with no_key, and an unknown algorithm with invalid_request', async () => {
-      const bob = await userClient(server, 'bob');
-      expect(await thrown(bob.rotateKeys())).toMatchObject({ status: 404, code: 'no_key' });
+      const bob = await registeredEmployee(server, 'bob', PASSWORD);
+      expect(await dssApiErrorOf(bob.rotateKeys())).toMatchObject({ status: 404, code: 'no_key' });
       await bob.createKeys();
-      const bad = await thrown(bob.request('POST', '/v1/keys/rotate', { algorithm: 'rsa' }));
+      const bad = await dssApiErrorOf(bob.request('POST', '/v1/keys/rotate', { algorithm: 'rsa' }));
       expect(bad).toMatchObject({ status: 400, code: 'invalid_request' });
-      const extra = await thrown(bob.request('POST', '/v1/keys/rotate', { size: 4096 }));
+      const extra = await dssApiErrorOf(bob.request('POST', '/v1/keys/rotate', { size: 4096 }));
       expect(extra).toMatchObject({ status: 400, code: 'invalid_request' });
     });
   });
 
   describe('algorithms, checked with the OpenSSL CLI', () => {
     it('ecdsa-p384: documents and SHA-384 digests verify with openssl dgst -sha384; the certificate holds the P-384 key', async () => {
-      const carol = await userClient(server, 'carol');
+      const carol = await registeredEmployee(server, 'carol', PASSWORD);
       const key = await carol.createKeys('ecdsa-p384');
       expect(key.algorithm).toBe('ecdsa-p384');
       writeFileSync(join(dir, 'p384.pem'), key.publicKey);
@@ -254,13 +231,13 @@ describe('key lifecycle (e2e)', () => {
         ]).code,
       ).not.toBe(0);
       // A SHA-256 digest is the wrong length for this key.
-      const short = await thrown(carol.sign({ digest: randomBytes(32) }));
+      const short = await dssApiErrorOf(carol.sign({ digest: randomBytes(32) }));
       expect(short).toMatchObject({ status: 400, code: 'invalid_request' });
       expect(short.message).toMatch(/48 bytes \(SHA-384\)/);
     });
 
     it('ed25519: documents verify with openssl pkeyutl -rawin; digest mode is refused with digest_not_supported', async () => {
-      const dave = await userClient(server, 'dave');
+      const dave = await registeredEmployee(server, 'dave', PASSWORD);
       const key = await dave.createKeys('ed25519');
       expect(key.algorithm).toBe('ed25519');
       expect(createPublicKey(key.publicKey).asymmetricKeyType).toBe('ed25519');
@@ -279,18 +256,18 @@ describe('key lifecycle (e2e)', () => {
 
       const events = await eventsOf(server, 'signature.issued', 'dave');
       const digest = createHash('sha256').update(document).digest();
-      const refused = await thrown(dave.sign({ digest }));
+      const refused = await dssApiErrorOf(dave.sign({ digest }));
       expect(refused).toMatchObject({ status: 400, code: 'digest_not_supported' });
-      const batch = await thrown(dave.signBatch([digest]));
+      const batch = await dssApiErrorOf(dave.signBatch([digest]));
       expect(batch).toMatchObject({ status: 400, code: 'digest_not_supported' });
       expect(await eventsOf(server, 'signature.issued', 'dave')).toBe(events);
       // CMS needs a P-256 key, said plainly.
-      const cms = await thrown(dave.signCms({ document }));
+      const cms = await dssApiErrorOf(dave.signCms({ document }));
       expect(cms).toMatchObject({ status: 400, code: 'invalid_request' });
     });
 
     it('rotates to another algorithm on request, and keeps the algorithm by default', async () => {
-      const erin = await userClient(server, 'erin');
+      const erin = await registeredEmployee(server, 'erin', PASSWORD);
       await erin.createKeys('ecdsa-p384');
       expect((await erin.rotateKeys()).algorithm).toBe('ecdsa-p384');
       expect((await erin.rotateKeys('ed25519')).algorithm).toBe('ed25519');
@@ -301,7 +278,7 @@ describe('key lifecycle (e2e)', () => {
   describe('batch signing', () => {
     let frank: DssClient;
     beforeAll(async () => {
-      frank = await userClient(server, 'frank');
+      frank = await registeredEmployee(server, 'frank', PASSWORD);
       await frank.createKeys();
     });
 
@@ -325,19 +302,21 @@ describe('key lifecycle (e2e)', () => {
     it('refuses 101 digests with batch_too_large, and a batch with one bad item whole: nothing audited', async () => {
       const before = await eventsOf(server, 'signature.issued', 'frank');
       const digests = Array.from({ length: 101 }, () => randomBytes(32));
-      const tooMany = await thrown(frank.signBatch(digests));
+      const tooMany = await dssApiErrorOf(frank.signBatch(digests));
       expect(tooMany).toMatchObject({ status: 400, code: 'batch_too_large' });
       expect(tooMany.details).toMatchObject({ maxBatch: 100 });
 
       const oneBad = [...digests.slice(0, 9), randomBytes(31)];
-      const bad = await thrown(frank.signBatch(oneBad));
+      const bad = await dssApiErrorOf(frank.signBatch(oneBad));
       expect(bad).toMatchObject({ status: 400, code: 'invalid_request' });
       expect(bad.message).toContain('items[9].digest');
-      const malformed = await thrown(
+      const malformed = await dssApiErrorOf(
         frank.request('POST', '/v1/signatures/batch', { items: [{ digest: 'a+b' }] }),
       );
       expect(malformed).toMatchObject({ status: 400, code: 'invalid_request' });
-      const empty = await thrown(frank.request('POST', '/v1/signatures/batch', { items: [] }));
+      const empty = await dssApiErrorOf(
+        frank.request('POST', '/v1/signatures/batch', { items: [] }),
+      );
       expect(empty).toMatchObject({ status: 400, code: 'invalid_request' });
       expect(await eventsOf(server, 'signature.issued', 'frank')).toBe(before);
     });
@@ -363,7 +342,7 @@ describe('key lifecycle (e2e)', () => {
     });
 
     it('advises rotation in SignDoc and GetPublicKey once the key is older, and not after a rotation', async () => {
-      const grace = await userClient(aged, 'grace');
+      const grace = await registeredEmployee(aged, 'grace', PASSWORD);
       await grace.createKeys();
       const young = await grace.sign({ document: Buffer.from('fresh') });
       expect(young.rotateAdvised).toBeUndefined();

@@ -3,37 +3,14 @@
  * the PDF here and sends only a digest; the signed PDF is checked with poppler's `pdfsig`, with
  * and without the DSS CA in an NSS database made by `certutil`, and with `dss verify`.
  */
-import { AccountsService } from '@dss/accounts';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
-import { Workstation, type CliRun } from './support/cli';
+import { expectOk, type Workstation, workstationWithKeys } from './support/cli';
 import { startDss, type RunningDss } from './support/dss-server';
+import { onePagePdf } from './support/pdf';
 
 const PASSWORD = 'orchard-lantern-47-quietly';
-
-/** A one-page PDF written by hand (classic cross-reference table, uncompressed content). */
-function handWrittenPdf(text: string): Buffer {
-  const content = `BT /F1 24 Tf 72 720 Td (${text}) Tj ET`;
-  const objects = [
-    '<< /Type /Catalog /Pages 2 0 R >>',
-    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
-    `<< /Length ${content.length} >>\nstream\n${content}\nendstream`,
-    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
-  ];
-  let pdf = '%PDF-1.4\n';
-  const offsets: number[] = [];
-  objects.forEach((body, i) => {
-    offsets.push(Buffer.byteLength(pdf, 'latin1'));
-    pdf += `${i + 1} 0 obj\n${body}\nendobj\n`;
-  });
-  const xref = Buffer.byteLength(pdf, 'latin1');
-  pdf += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
-  pdf += offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('');
-  pdf += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(pdf, 'latin1');
-}
 
 /** A PDF of several pages made by pdf-lib, saved with object and cross-reference streams. */
 async function multiPagePdf(pages: number): Promise<Buffer> {
@@ -56,10 +33,6 @@ function pdfsig(args: string[], cwd: string): string {
   return `${r.stdout}${r.stderr}`;
 }
 
-function expectOk(run: CliRun): void {
-  expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
-}
-
 describe('PAdES: dss sign --format pades, checked with pdfsig and dss verify (e2e)', () => {
   let server: RunningDss;
   let dana: Workstation;
@@ -67,22 +40,12 @@ describe('PAdES: dss sign --format pades, checked with pdfsig and dss verify (e2
 
   beforeAll(async () => {
     server = await startDss({ env: { DSS_LOGIN_RATE_LIMIT: '0' } });
-    dana = new Workstation(server, 'dana');
-    const { temporaryPassword } = await server.app
-      .get(AccountsService)
-      .register(
-        'dana',
-        { type: 'operator', name: 'test' },
-        { fullName: 'Dana Okafor', email: 'dana@example.org' },
-      );
-    expectOk(await dana.run(['config', 'set', 'server', server.url]));
-    expectOk(await dana.run(['config', 'set', 'serverKey', 'dss_public.pem']));
-    expectOk(await dana.run(['config', 'set', 'username', 'dana']));
-    const first = await dana.run(['login', '--no-agent', '--password-stdin'], {
-      input: `${temporaryPassword}\n${PASSWORD}\n`,
-    });
-    expect(first.code).toBe(0);
-    expectOk(await dana.run(['keys', 'create'], { env }));
+    dana = await workstationWithKeys(
+      server,
+      'dana',
+      { fullName: 'Dana Okafor', email: 'dana@example.org' },
+      PASSWORD,
+    );
     writeFileSync(
       dana.path('dss-ca.pem'),
       await (await fetch(`${server.url}/v1/ca/certificate`)).text(),
@@ -102,7 +65,7 @@ describe('PAdES: dss sign --format pades, checked with pdfsig and dss verify (e2
   });
 
   it('a hand-written one-page PDF: pdfsig says valid, and trusted with the DSS CA in NSS', async () => {
-    writeFileSync(dana.path('report.pdf'), handWrittenPdf('Quarterly figures approved'));
+    writeFileSync(dana.path('report.pdf'), onePagePdf('Quarterly figures approved'));
     const signed = await dana.run(
       ['sign', 'report.pdf', '--format', 'pades', '-o', 'report-signed.pdf', '--json'],
       { env },

@@ -4,8 +4,7 @@
  * token in the CMS must verify with `openssl ts -verify` under that root and not under the DSS
  * CA. A TSA that refuses connections, or accepts and never answers, gives `503 unavailable`.
  */
-import { AccountsService } from '@dss/accounts';
-import { DssApiError, DssClient } from '@dss/client';
+import { DssApiError, type DssClient } from '@dss/client';
 import * as asn1js from 'asn1js';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -17,6 +16,7 @@ import { join } from 'node:path';
 import * as pkijs from 'pkijs';
 import { runDss } from './support/cli';
 import { startDss, type RunningDss } from './support/dss-server';
+import { registeredEmployee } from './support/employee';
 
 const PASSWORD = 'orchard-lantern-47-quietly';
 const OUTSIDE_POLICY = '1.3.6.1.4.1.32473.9.9';
@@ -142,17 +142,7 @@ function startOutsideTsa(dir: string, requests: Buffer[]): Promise<Server> {
 }
 
 async function userOf(server: RunningDss, name: string): Promise<DssClient> {
-  const { temporaryPassword } = await server.app
-    .get(AccountsService)
-    .register(name, { type: 'operator', name: 'test' }, { fullName: name });
-  const client = new DssClient({
-    baseUrl: server.url,
-    serverPublicKey: server.identity.publicKeyPem,
-  });
-  await client.handshake();
-  await client.login(name, temporaryPassword);
-  await client.changePassword(temporaryPassword, PASSWORD);
-  await client.login(name, PASSWORD);
+  const client = await registeredEmployee(server, name, PASSWORD, { fullName: name });
   await client.createKeys();
   return client;
 }

@@ -4,40 +4,13 @@
  * and a changed file, a revoked key (after DeleteKeys) or a stranger's CA each fail with exit 1
  * and a stable reason code.
  */
-import { AccountsService } from '@dss/accounts';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { Workstation, type CliRun } from './support/cli';
+import { expectOk, type Workstation, workstationWithKeys } from './support/cli';
 import { startDss, type RunningDss } from './support/dss-server';
+import { onePagePdf } from './support/pdf';
 
 const PASSWORD = 'orchard-lantern-47-quietly';
-
-/** A minimal one-page PDF (ISO 32000-1 §7.5): header, five objects, cross-reference table. */
-function onePagePdf(): Buffer {
-  const content = 'BT /F1 24 Tf 72 720 Td (Purchase order 4711) Tj ET';
-  const objects = [
-    '<< /Type /Catalog /Pages 2 0 R >>',
-    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
-    `<< /Length ${content.length} >>\nstream\n${content}\nendstream`,
-    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
-  ];
-  let pdf = '%PDF-1.4\n';
-  const offsets: number[] = [];
-  objects.forEach((body, i) => {
-    offsets.push(pdf.length);
-    pdf += `${i + 1} 0 obj\n${body}\nendobj\n`;
-  });
-  const xref = pdf.length;
-  pdf += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
-  pdf += offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('');
-  pdf += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(pdf, 'latin1');
-}
-
-function expectOk(run: CliRun): void {
-  expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
-}
 
 describe('dss verify: CMS and PAdES against the DSS CA, its CRL and the timestamp (e2e)', () => {
   let server: RunningDss;
@@ -50,24 +23,14 @@ describe('dss verify: CMS and PAdES against the DSS CA, its CRL and the timestam
       startDss({ env: { DSS_LOGIN_RATE_LIMIT: '0', DSS_CERT_ORGANIZATION: 'Example Org' } }),
       startDss(),
     ]);
-    erin = new Workstation(server, 'erin');
-    const { temporaryPassword } = await server.app
-      .get(AccountsService)
-      .register(
-        'erin',
-        { type: 'operator', name: 'test' },
-        { fullName: 'Erin Castellano', email: 'erin@example.org' },
-      );
-    expectOk(await erin.run(['config', 'set', 'server', server.url]));
-    expectOk(await erin.run(['config', 'set', 'serverKey', 'dss_public.pem']));
-    expectOk(await erin.run(['config', 'set', 'username', 'erin']));
-    const first = await erin.run(['login', '--no-agent', '--password-stdin'], {
-      input: `${temporaryPassword}\n${PASSWORD}\n`,
-    });
-    expect(first.code).toBe(0);
-    expectOk(await erin.run(['keys', 'create'], { env }));
+    erin = await workstationWithKeys(
+      server,
+      'erin',
+      { fullName: 'Erin Castellano', email: 'erin@example.org' },
+      PASSWORD,
+    );
     writeFileSync(erin.path('contract.txt'), 'We agree to the terms.\n'.repeat(200));
-    writeFileSync(erin.path('order.pdf'), onePagePdf());
+    writeFileSync(erin.path('order.pdf'), onePagePdf('Purchase order 4711'));
     expectOk(await erin.run(['sign', 'contract.txt', '--format', 'cms'], { env }));
     expectOk(await erin.run(['sign', 'order.pdf', '--format', 'pades'], { env }));
   });

@@ -75,6 +75,19 @@ export async function readyOperator(
     .send({ username, role });
   if (created.status !== 201) throw new Error(`create ${username}: ${created.status}`);
   const temporary = (created.body as { temporaryPassword: string }).temporaryPassword;
+  return firstLogin(url, username, temporary, password);
+}
+
+/**
+ * An operator's first login: with the `temporary` password (or the bootstrap password), which is
+ * changed to `password`, then logged in again. Returns the token.
+ */
+export async function firstLogin(
+  url: string,
+  username: string,
+  temporary: string,
+  password: string,
+): Promise<string> {
   const first = await login(url, username, temporary);
   const changed = await request(url)
     .post('/api/auth/password')

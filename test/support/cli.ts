@@ -1,3 +1,4 @@
+import { AccountsService } from '@dss/accounts';
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -131,6 +132,47 @@ export class Workstation {
   remove(): void {
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** Expects a CLI run that exited 0 and wrote nothing to stderr. */
+export function expectOk(run: CliRun): void {
+  expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
+}
+
+/**
+ * The workstation of a user registered for the occasion: configured for `server` and logged in
+ * without an agent (the temporary password changed to `password`).
+ */
+export async function signedInWorkstation(
+  server: RunningDss,
+  username: string,
+  password: string,
+  profile?: { fullName: string; email: string },
+): Promise<Workstation> {
+  const station = new Workstation(server, username);
+  const { temporaryPassword } = await server.app
+    .get(AccountsService)
+    .register(username, { type: 'operator', name: 'test' }, profile);
+  expectOk(await station.run(['config', 'set', 'server', server.url]));
+  expectOk(await station.run(['config', 'set', 'serverKey', 'dss_public.pem']));
+  expectOk(await station.run(['config', 'set', 'username', username]));
+  const first = await station.run(['login', '--no-agent', '--password-stdin'], {
+    input: `${temporaryPassword}\n${password}\n`,
+  });
+  expect(first.code).toBe(0);
+  return station;
+}
+
+/** {@link signedInWorkstation}, holding a key pair. */
+export async function workstationWithKeys(
+  server: RunningDss,
+  username: string,
+  profile: { fullName: string; email: string },
+  password: string,
+): Promise<Workstation> {
+  const station = await signedInWorkstation(server, username, password, profile);
+  expectOk(await station.run(['keys', 'create'], { env: { DSS_PASSWORD: password } }));
+  return station;
 }
 
 /** Removes terminal escape sequences and carriage returns from a pseudo-terminal transcript. */

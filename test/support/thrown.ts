@@ -1,3 +1,4 @@
+import { DssApiError } from '@dss/client';
 import { DomainError } from '@dss/common';
 
 /** The error of class `type` that `fn` throws; fails the test when it throws nothing or another error. */
@@ -23,4 +24,15 @@ export async function domainErrorOf(work: Promise<unknown>): Promise<DomainError
     throw err;
   }
   throw new Error('expected a DomainError');
+}
+
+/** The DssApiError `work` rejects with; fails the test when it resolves or rejects otherwise. */
+export async function dssApiErrorOf(work: Promise<unknown>): Promise<DssApiError> {
+  try {
+    await work;
+  } catch (err) {
+    if (err instanceof DssApiError) return err;
+    throw err;
+  }
+  throw new Error('expected a DssApiError');
 }

@@ -1,13 +1,21 @@
-export * from './account.types';
-export * from './accounts.module';
+export {
+  type AccountChange,
+  type IssuedTemporaryPassword,
+  USER_STATUSES,
+  type UserStatus,
+  type UserSummary,
+} from './account.types';
+export { AccountsModule } from './accounts.module';
 export { AccountsService, type UserProfile } from './accounts.service';
-export * from './credential-core';
-export * from './login-lockout';
-export * from './login-metrics';
-export * from './login-throttle';
-export * from './operators.service';
-export * from './password-hasher';
-export * from './password-policy';
-export * from './pepper';
-export * from './temporary-password';
-export * from './username';
+export {
+  type AuthenticatedOperator,
+  BOOTSTRAP_OPERATOR,
+  OPERATOR_ROLES,
+  type OperatorBootstrap,
+  OperatorsService,
+  type OperatorStatus,
+  type OperatorSummary,
+} from './operators.service';
+export { PasswordHasher } from './password-hasher';
+export { loadOrCreatePepper } from './pepper';
+export { normalizeUsername } from './username';

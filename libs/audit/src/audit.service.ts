@@ -10,6 +10,7 @@ import {
 } from '@dss/persistence';
 import { type EntityManager, MoreThan } from 'typeorm';
 import { type AuditAction } from './audit-action';
+import { AuditChainRepository } from './audit-chain.repository';
 import { chainHash, freshEventCanonicalJson, rememberCanonical } from './audit-chain';
 import { leafHash } from './log/merkle';
 import { rememberLeafHash } from './log/tree-store';
@@ -41,20 +42,6 @@ export interface ChainVerification {
 
 const PAGE = 1000;
 
-/** The columns of `audit_events`, in the order of each row's parameters. */
-const EVENT_COLUMNS = [
-  'seq',
-  'at',
-  'actor_type',
-  'actor',
-  'action',
-  'subject',
-  'details',
-  'prev_hash',
-  'hash',
-] as const;
-const EVENT_PLACEHOLDERS = `(${EVENT_COLUMNS.map(() => '?').join(', ')})`;
-
 /**
  * The append-only, hash-chained audit trail (DESIGN.md §7). Events are appended inside the
  * transaction of the change they record, so a change and its record commit or roll back together.
@@ -63,17 +50,18 @@ const EVENT_PLACEHOLDERS = `(${EVENT_COLUMNS.map(() => '?').join(', ')})`;
  */
 @Injectable()
 export class AuditService {
+  private readonly chain: AuditChainRepository;
+
   constructor(
     private readonly runner: TransactionRunner,
     @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+  ) {
+    this.chain = new AuditChainRepository(runner);
+  }
 
   /**
-   * Appends `inputs`, in order, inside the caller's transaction. Raw SQL with fixed statement
-   * shapes (this runs for every signature batch): lock the head, one multi-row INSERT, move the
-   * head — the last two in one round trip on MariaDB, where every round trip made while the head
-   * is locked delays every other appender. The `at` value is converted by the driver exactly as
-   * an entity insert would.
+   * Appends `inputs`, in order, inside the caller's transaction: lock the head, compute the
+   * events' hashes, write them and move the head ({@link AuditChainRepository}).
    */
   async append(
     manager: EntityManager,
@@ -83,22 +71,10 @@ export class AuditService {
       ? (inputs as readonly AuditEventInput[])
       : [inputs as AuditEventInput];
     if (list.length === 0) return [];
-    const { driver } = manager.connection;
-    const q = (name: string): string => driver.escape(name);
-    const [head] = await manager.query<{ seq: number | string; hash: string }[]>(
-      `SELECT ${q('seq')}, ${q('hash')} FROM ${q('audit_chain_head')} WHERE ${q('id')} = ?${this.runner.lockClause()}`,
-      [AUDIT_CHAIN_HEAD_ID],
-    );
+    const head = await this.chain.lockHead(manager);
     if (!head) throw new Error('audit: the chain head row is missing (migrations not applied?)');
-    let seq = Number(head.seq);
-    let { hash } = head;
+    let { seq, hash } = head;
     const at = new Date(this.clock.now());
-    const atColumn = manager.connection
-      .getMetadata(AuditEventEntity)
-      .findColumnWithPropertyName('at');
-    if (!atColumn) throw new Error('audit: the audit_events.at column is not mapped');
-    const atValue: unknown = driver.preparePersistentValue(at, atColumn);
-    const insertParams: unknown[] = [];
     const rows = list.map((input) => {
       seq += 1;
       const row = Object.assign(new AuditEventEntity(), {
@@ -116,35 +92,9 @@ export class AuditService {
       rememberCanonical(row, canonical);
       rememberLeafHash(row.hash, leafHash(Buffer.from(canonical, 'utf8')));
       hash = row.hash;
-      insertParams.push(
-        row.seq,
-        atValue,
-        row.actorType,
-        row.actor,
-        row.action,
-        row.subject,
-        row.details,
-        row.prevHash,
-        row.hash,
-      );
       return row;
     });
-    const columns = EVENT_COLUMNS.map(q).join(', ');
-    const values = rows.map(() => EVENT_PLACEHOLDERS).join(', ');
-    const insert = `INSERT INTO ${q('audit_events')} (${columns}) VALUES ${values}`;
-    const update = `UPDATE ${q('audit_chain_head')} SET ${q('seq')} = ?, ${q('hash')} = ? WHERE ${q('id')} = ?`;
-    const updateParams = [seq, hash, AUDIT_CHAIN_HEAD_ID];
-    if (manager.connection.options.type === 'mariadb') {
-      // One round trip for both while the head is locked: a compound statement (MariaDB only;
-      // it does not end the transaction, and a failed INSERT leaves the head as it was).
-      await manager.query(`BEGIN NOT ATOMIC ${insert}; ${update}; END`, [
-        ...insertParams,
-        ...updateParams,
-      ]);
-    } else {
-      await manager.query(insert, insertParams);
-      await manager.query(update, updateParams);
-    }
+    await this.chain.appendAndMoveHead(manager, rows, at);
     return rows;
   }
 

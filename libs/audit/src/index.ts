@@ -1,7 +1,32 @@
-export * from './audit-action';
-export * from './audit-chain';
-export * from './audit.module';
-export * from './audit.service';
-export * from './canonical-json';
-export * from './group-commit';
-export * from './log';
+export { AuditAction } from './audit-action';
+export { chainHash } from './audit-chain';
+export { AuditModule } from './audit.module';
+export { AUDIT_HEAD_MISSING, type AuditEventInput, AuditService } from './audit.service';
+export { canonicalJson } from './canonical-json';
+export { type BatchOutcome, GroupCommitter } from './group-commit';
+export {
+  checkpointBody,
+  checkpointFileInputs,
+  type CheckpointInput,
+  checkpointInputs,
+  exportLeaves,
+  leafBytes,
+  leafHash,
+  loadOrCreateLogKey,
+  type LogKey,
+  LogKeyMissingError,
+  type LogVerification,
+  NoteError,
+  type NoteVerifier,
+  openCheckpoint,
+  parseVerifierKey,
+  readLeafHashes,
+  readTreeState,
+  rootOf,
+  signNote,
+  type TrailVerification,
+  TransparencyLogModule,
+  TransparencyLogService,
+  verifyLogEvidence,
+  verifyTrail,
+} from './log';

@@ -1,2 +1,2 @@
-export * from './config';
-export * from './describe';
+export { ConfigError, DSS_CONFIG, type DssConfig, isKey32, loadConfig } from './config';
+export { describeDatabase } from './describe';

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { type SigningKey } from './signing';
 
 /**
@@ -13,48 +14,39 @@ import { type SigningKey } from './signing';
  * dropped and left to the garbage collector.
  */
 export class SigningKeyCache {
-  /** Insertion order is recency order: the first entry is the least recently used. */
-  private readonly entries = new Map<string, SigningKey>();
+  /** Undefined when caching is disabled (`lru-cache` needs a bound of at least 1). */
+  private readonly entries?: LRUCache<string, SigningKey>;
 
   /** @param maxEntries the bound; 0 disables caching. */
   constructor(readonly maxEntries: number) {
     if (!Number.isSafeInteger(maxEntries) || maxEntries < 0) {
       throw new TypeError('SigningKeyCache: maxEntries must be a non-negative integer');
     }
+    if (maxEntries > 0) this.entries = new LRUCache({ max: maxEntries });
   }
 
   /** The cached key, marked most recently used; undefined on a miss. */
   get(keyId: string): SigningKey | undefined {
-    const key = this.entries.get(keyId);
-    if (key !== undefined) {
-      this.entries.delete(keyId);
-      this.entries.set(keyId, key);
-    }
-    return key;
+    return this.entries?.get(keyId);
   }
 
   /** Caches `key` as the most recently used, evicting the least recently used beyond the bound. */
   set(keyId: string, key: SigningKey): void {
-    if (this.maxEntries === 0) return;
-    this.entries.delete(keyId);
-    this.entries.set(keyId, key);
-    while (this.entries.size > this.maxEntries) {
-      this.entries.delete(this.entries.keys().next().value!);
-    }
+    this.entries?.set(keyId, key);
   }
 
   /** Drops one key; true when it was cached. */
   evict(keyId: string): boolean {
-    return this.entries.delete(keyId);
+    return this.entries?.delete(keyId) ?? false;
   }
 
   /** Drops every key. */
   clear(): void {
-    this.entries.clear();
+    this.entries?.clear();
   }
 
   /** Number of cached keys. */
   get size(): number {
-    return this.entries.size;
+    return this.entries?.size ?? 0;
   }
 }

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { type DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '@dss/testing/database';
 import { engineOf, openDataSource } from './data-source';
@@ -98,6 +99,33 @@ describe('TransactionRunner', () => {
     const end = (await ds.getRepository(AuditChainHeadEntity).findOneByOrFail({ id: 1 })).seq;
     expect(end - start).toBe(20);
   });
+
+  const sqliteOnly =
+    engineOf(process.env.DSS_DATABASE_URL?.trim() || undefined) === 'sqlite' ? it : it.skip;
+
+  sqliteOnly(
+    'holds the write lock from the start of a run, as BEGIN IMMEDIATE would (SQLite)',
+    async () => {
+      // Another connection (another process) that does not wait for a busy lock.
+      const other = new Database(String(ds.options.database), { timeout: 0 });
+      try {
+        const tryWriteLock = (): string => {
+          try {
+            other.exec('BEGIN IMMEDIATE');
+            other.exec('ROLLBACK');
+            return 'free';
+          } catch (err) {
+            return (err as { code?: string }).code ?? String(err);
+          }
+        };
+        // Before any statement of its own, the run already holds the lock that a write needs.
+        expect(await tx.run(() => Promise.resolve(tryWriteLock()))).toBe('SQLITE_BUSY');
+        expect(tryWriteLock()).toBe('free');
+      } finally {
+        other.close();
+      }
+    },
+  );
 
   it('applies FOR UPDATE to a query builder on MySQL only', () => {
     const qb = tx.forUpdate(ds.getRepository(UserEntity).createQueryBuilder('u'));

@@ -108,21 +108,37 @@ export class TransactionRunner {
   }
 
   /**
-   * SQLite: `BEGIN IMMEDIATE` takes the write lock up front. A deferred `BEGIN` (TypeORM's) would
-   * read under a shared lock and then fail at once with "database is locked" when it tries to
-   * write while another connection (the other app, `dss-admin`) has written meanwhile — SQLite
-   * cannot upgrade the lock without risking a deadlock, so the busy timeout does not apply. With
-   * IMMEDIATE a second writer waits (busy timeout) instead, and every run commits.
+   * SQLite: the write lock is taken up front, as `BEGIN IMMEDIATE` would. A deferred transaction
+   * (TypeORM's `BEGIN TRANSACTION`) whose first statement reads would hold a read snapshot and then
+   * fail at once with "database is locked" when it tries to write while another connection (the
+   * other app, `dss-admin`) has written meanwhile — SQLite cannot upgrade the lock without risking a
+   * deadlock, so the busy timeout does not apply. Writing first instead waits (busy timeout) for
+   * the lock, and every run commits.
+   *
+   * TypeORM's public API begins only deferred transactions, and only a transaction it began
+   * itself makes nested `save`s join it rather than BEGIN again. So TypeORM begins it, and a write
+   * that matches no row — still a write statement, so SQLite takes the write lock before anything
+   * is read, and nothing reaches the WAL — makes it immediate. It writes to the migrations table,
+   * present in every database a `TransactionRunner` works on (migrations create the schema).
    */
   private immediateTransaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.ownTransaction(work, (queryRunner) => queryRunner.query('BEGIN IMMEDIATE'));
+    const lockingWrite = `DELETE FROM "${this.migrationsTable()}" WHERE 0`;
+    return this.ownTransaction(work, async (queryRunner) => {
+      await queryRunner.startTransaction();
+      await queryRunner.query(lockingWrite);
+    });
+  }
+
+  private migrationsTable(): string {
+    return this.ds.options.migrationsTableName ?? 'migrations';
   }
 
   /**
    * MySQL: READ COMMITTED, set once per pooled connection for its session, so that each
-   * transaction costs one `START TRANSACTION` round trip rather than TypeORM's two
-   * (`SET TRANSACTION ISOLATION LEVEL`, then `START TRANSACTION`): the signature ledger runs
-   * hundreds of transactions a second, and every round trip waits for the event loop.
+   * transaction costs one `START TRANSACTION` round trip rather than two
+   * (`SET TRANSACTION ISOLATION LEVEL`, then `START TRANSACTION`, which TypeORM sends when given an
+   * isolation level): the signature ledger runs hundreds of transactions a second, and every round
+   * trip waits for the event loop.
    */
   private readCommittedTransaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.ownTransaction(work, async (queryRunner) => {
@@ -131,32 +147,34 @@ export class TransactionRunner {
         await queryRunner.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
         readCommittedConnections.add(connection);
       }
-      await queryRunner.query('START TRANSACTION');
+      await queryRunner.startTransaction();
     });
   }
 
-  /** A transaction begun by `begin` on a query runner of its own, committed or rolled back. */
+  /**
+   * A transaction begun by `begin` (through `QueryRunner.startTransaction`, so that TypeORM knows
+   * it: nested `save`s join it, and `FOR UPDATE` reads are allowed) on a query runner of its own,
+   * committed or rolled back.
+   */
   private async ownTransaction<T>(
     work: (manager: EntityManager) => Promise<T>,
-    begin: (queryRunner: QueryRunner) => Promise<unknown>,
+    begin: (queryRunner: QueryRunner) => Promise<void>,
   ): Promise<T> {
     const queryRunner = this.ds.createQueryRunner();
-    // TypeORM only tracks transactions it starts itself; mark this one so nested saves don't BEGIN.
-    const state = queryRunner as unknown as { isTransactionActive: boolean };
     try {
       await begin(queryRunner);
-      state.isTransactionActive = true;
-      try {
-        const result = await work(queryRunner.manager);
-        await queryRunner.query('COMMIT');
-        return result;
-      } catch (err) {
-        // A failed rollback (a lost connection) must not hide the error that caused it.
-        await queryRunner.query('ROLLBACK').catch(() => undefined);
-        throw err;
+      const result = await work(queryRunner.manager);
+      await queryRunner.commitTransaction();
+      return result;
+    } catch (err) {
+      // Also when `begin` failed after BEGIN (SQLite's locking write timed out), so that the
+      // connection is not left in a transaction. A failed rollback (a lost connection) must not
+      // hide the error that caused it.
+      if (queryRunner.isTransactionActive) {
+        await queryRunner.rollbackTransaction().catch(() => undefined);
       }
+      throw err;
     } finally {
-      state.isTransactionActive = false;
       await queryRunner.release();
     }
   }

@@ -1,7 +1,3 @@
-export * from './authority';
-export * from './cms';
-export * from './oids';
-export * from './timestamp';
-export * from './pki.module';
-export * from './pki.service';
-export * from './verify';
+export { buildDetachedCms } from './cms';
+export { PkiModule } from './pki.module';
+export { type PkiActor, PkiService } from './pki.service';

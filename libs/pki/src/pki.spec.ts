@@ -8,22 +8,24 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  buildDetachedCms,
   createRootCertificate,
   crlPem,
-  createTimestampToken,
   generatePkiKey,
   issueCrl,
   issueTsaCertificate,
   issueUserCertificate,
-  OID,
-  parseTimestampRequest,
   type PkiSigner,
   randomSerial,
+} from './authority';
+import { buildDetachedCms } from './cms';
+import { OID } from './oids';
+import {
+  createTimestampToken,
+  parseTimestampRequest,
   timestampResponse,
   TsaFailure,
   TsaRejection,
-} from './index';
+} from './timestamp';
 
 function openssl(args: string[], cwd: string): { code: number; out: string } {
   const r = spawnSync('openssl', args, { cwd, encoding: 'utf8' });

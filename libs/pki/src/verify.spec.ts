@@ -7,17 +7,17 @@ import * as asn1js from 'asn1js';
 import fc from 'fast-check';
 import { createHash, createPrivateKey, generateKeyPairSync, sign } from 'node:crypto';
 import {
-  buildDetachedCms,
   createRootCertificate,
-  createTimestampToken,
   generatePkiKey,
   issueCrl,
   issueTsaCertificate,
   issueUserCertificate,
-  OID,
   type PkiSigner,
   randomSerial,
-} from './index';
+} from './authority';
+import { buildDetachedCms } from './cms';
+import { OID } from './oids';
+import { createTimestampToken } from './timestamp';
 import * as pkijs from 'pkijs';
 import { checkDetachedCms, SignatureCheckFailure, type TrustMaterial } from './verify';
 

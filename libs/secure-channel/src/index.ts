@@ -1,3 +1,36 @@
-export * from './nest';
-export * from './protocol';
-export * from './session';
+export {
+  bodyNotJson,
+  CurrentSession,
+  type HotDispatch,
+  type HotRoute,
+  hotRoutes,
+  PlainErrorFilter,
+  PUBLIC_ROUTE,
+  PublicRoute,
+  RATE_LIMITS,
+  renderError,
+  Sealed,
+  SEALED_ROUTE,
+  SealedExchange,
+  type SealedOptions,
+  SecureChannelInterceptor,
+  SecureChannelModule,
+  SecureChannelService,
+  SESSION_STORE,
+} from './nest';
+export {
+  b64uEncode,
+  clientHandshakeFinish,
+  clientHandshakeStart,
+  type HandshakeResponseWire,
+  openResponse,
+  type SealedRequestWire,
+  sealRequest,
+  type SessionKeys,
+} from './protocol';
+export {
+  type ChannelSession,
+  createRedisSessionStore,
+  SESSION_STORE_KEY_LABEL,
+  type SessionStore,
+} from './session';

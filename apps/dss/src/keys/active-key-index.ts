@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DSS_CONFIG, type DssConfig } from '@dss/config';
+import { LRUCache } from 'lru-cache';
 import { isKeyAlgorithm, type KeyAlgorithm, KeystoreService, type SigningKey } from '@dss/keystore';
-import { KeyPairEntity } from '@dss/persistence';
-import { DataSource } from 'typeorm';
+import { KeyPairsRepository } from './key-pairs.repository';
 
 export interface ActiveKey {
   keyId: string;
@@ -28,30 +28,20 @@ interface Entry {
  */
 @Injectable()
 export class ActiveKeyIndex {
-  private readonly entries = new Map<number, Entry>();
-  private readonly capacity: number;
+  private readonly entries: LRUCache<number, Entry>;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly keyPairs: KeyPairsRepository,
     private readonly keystore: KeystoreService,
     @Inject(DSS_CONFIG) config: DssConfig,
   ) {
-    this.capacity = Math.max(16, config.maxSessions);
+    this.entries = new LRUCache({ max: Math.max(16, config.maxSessions) });
   }
 
   async get(userId: number): Promise<ActiveKey | null> {
     let entry = this.entries.get(userId);
-    if (entry) {
-      // LRU: move to the end.
-      this.entries.delete(userId);
-      this.entries.set(userId, entry);
-    } else {
-      const row = await this.dataSource
-        .getRepository(KeyPairEntity)
-        .createQueryBuilder('k')
-        .addSelect('k.privateKeyWrapped')
-        .where('k.active_user_id = :userId', { userId })
-        .getOne();
+    if (!entry) {
+      const row = await this.keyPairs.findActiveWithPrivateKey(userId);
       if (!row || !row.privateKeyWrapped || !row.kekId) return null;
       // Fail closed on an algorithm this version does not know: no signature rather than a wrong one.
       if (!isKeyAlgorithm(row.algorithm)) return null;
@@ -62,8 +52,6 @@ export class ActiveKeyIndex {
         algorithm: row.algorithm,
         createdAt: row.createdAt,
       };
-      if (this.entries.size >= this.capacity)
-        this.entries.delete(this.entries.keys().next().value as number);
       this.entries.set(userId, entry);
     }
     const key = this.keystore.signingKey({

@@ -10,6 +10,7 @@ import { TransactionRunner } from '@dss/persistence';
 import { type DssMetrics, METRICS, SessionEndedError } from '@dss/common';
 import { type EntityManager } from 'typeorm';
 import { loginStillValid } from '../caller';
+import { SignatureLedgerRepository } from './signature-ledger.repository';
 
 /** What the audit trail records of a signature: who, which key, which digest — never the document. */
 export interface SignatureRecord {
@@ -57,7 +58,8 @@ export class SignatureLedger {
 
   constructor(
     private readonly audit: AuditService,
-    private readonly runner: TransactionRunner,
+    runner: TransactionRunner,
+    private readonly repository: SignatureLedgerRepository,
     @Optional() @Inject(METRICS) metrics?: DssMetrics,
   ) {
     // MySQL: two transactions in flight (see GroupCommitter); SQLite runs one at a time anyway.
@@ -89,21 +91,7 @@ export class SignatureLedger {
     groups: SignatureRecord[][],
   ): Promise<BatchOutcome<SignatureReceipt[]>[]> {
     const ids = [...new Set(groups.flatMap((g) => g.map((i) => i.keyId)))];
-    const lock = this.runner.engine === 'mysql' ? ' LOCK IN SHARE MODE' : '';
-    const placeholders = ids.map(() => '?').join(',');
-    const rows = await m.query<
-      { id: string; disabled_at: unknown; sessions_valid_after: unknown }[]
-    >(
-      `SELECT k.id, u.disabled_at, u.sessions_valid_after FROM key_pairs k JOIN users u ON u.id = k.user_id
-        WHERE k.id IN (${placeholders}) AND k.active_user_id IS NOT NULL${lock}`,
-      ids,
-    );
-    const users = new Map(
-      rows.map((r) => [
-        r.id,
-        { disabledAt: toDate(r.disabled_at), sessionsValidAfter: toDate(r.sessions_valid_after) },
-      ]),
-    );
+    const users = await this.repository.lockActiveKeyOwners(m, ids);
     const outcome = (i: SignatureRecord): Error | null => {
       const user = users.get(i.keyId);
       if (!user) return new KeyNoLongerActiveError(i.keyId);
@@ -148,15 +136,4 @@ export class SignatureLedger {
       };
     });
   }
-}
-
-/** A datetime column read by a raw query: a Date from mysql2, UTC text from SQLite, or NULL. */
-function toDate(value: unknown): Date | null {
-  if (value === null || value === undefined) return null;
-  if (value instanceof Date) return value;
-  if (typeof value === 'number') return new Date(value);
-  // Fail closed: a value we cannot read must not pass for "never revoked".
-  if (typeof value !== 'string') throw new TypeError('unexpected datetime value from the database');
-  const text = value;
-  return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text.replace(' ', 'T')}Z`);
 }
