@@ -543,6 +543,12 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       r.string('DSS_CHECKPOINT_FILE', resolve(dataDir, 'checkpoints.txt')),
     ),
   };
+  checkCombinations(config);
+  return Object.freeze(config);
+}
+
+/** The settings that constrain each other: one of two sources, a bound below another bound. */
+function checkCombinations(config: DssConfig): void {
   if (config.masterKey !== undefined && config.masterKeyFile !== undefined) {
     throw new ConfigError(
       'DSS_MASTER_KEY_FILE',
@@ -564,21 +570,20 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       String(config.loginAccountMaxFailures),
     );
   }
-  if (config.sessionIdleSeconds > sessionTtlSeconds) {
+  if (config.sessionIdleSeconds > config.sessionTtlSeconds) {
     throw new ConfigError(
       'DSS_SESSION_IDLE_SECONDS',
-      `at most DSS_SESSION_TTL_SECONDS (${sessionTtlSeconds})`,
+      `at most DSS_SESSION_TTL_SECONDS (${config.sessionTtlSeconds})`,
       String(config.sessionIdleSeconds),
     );
   }
-  if (config.adminIdleSeconds > adminTokenTtlSeconds) {
+  if (config.adminIdleSeconds > config.adminTokenTtlSeconds) {
     throw new ConfigError(
       'DSS_ADMIN_IDLE_SECONDS',
-      `at most DSS_ADMIN_TOKEN_TTL_SECONDS (${adminTokenTtlSeconds})`,
+      `at most DSS_ADMIN_TOKEN_TTL_SECONDS (${config.adminTokenTtlSeconds})`,
       String(config.adminIdleSeconds),
     );
   }
-  return Object.freeze(config);
 }
 
 /** Injection token for the {@link DssConfig}. */

@@ -35,6 +35,28 @@ export function registerKeys(program: Command, rt: Runtime, mode: Mode): void {
     .command('keys')
     .description('your signing key pair, kept on the server: create, show, rotate, delete');
 
+  registerCreate(keys, rt, mode);
+  registerRotate(keys, rt, mode);
+  registerShow(keys, rt, mode);
+  registerDelete(keys, rt, mode);
+
+  keys.addHelpText(
+    'after',
+    `
+Examples:
+  dss keys create
+  dss keys create --algorithm ed25519
+  dss keys rotate                     # new key pair, the old one retired
+  dss keys show                       # your public key (PEM)
+  dss keys show alice --at 2026-03-01T12:00:00Z -o alice-march.pem
+  dss keys show alice --out alice.pem # a colleague's, to verify with openssl
+  dss keys show --certificate -o me.crt  # your certificate from the DSS CA
+  dss keys delete                     # asks first; --yes for scripts`,
+  );
+}
+
+/** `dss keys create`: CreateKeys. */
+function registerCreate(keys: Command, rt: Runtime, mode: Mode): void {
   const create = keys
     .command('create')
     .description('create your key pair on the server, ECDSA P-256 unless told (CreateKeys)')
@@ -50,7 +72,10 @@ export function registerKeys(program: Command, rt: Runtime, mode: Mode): void {
       ]);
     },
   );
+}
 
+/** `dss keys rotate`: a new key pair, the current one retired. */
+function registerRotate(keys: Command, rt: Runtime, mode: Mode): void {
   const rotate = keys
     .command('rotate')
     .description(
@@ -68,7 +93,10 @@ export function registerKeys(program: Command, rt: Runtime, mode: Mode): void {
       ]);
     },
   );
+}
 
+/** `dss keys show [USERNAME]`: GetPublicKey, or the key's certificate. */
+function registerShow(keys: Command, rt: Runtime, mode: Mode): void {
   const show = keys
     .command('show')
     .description("print your public key, or a colleague's (GetPublicKey)")
@@ -139,7 +167,10 @@ export function registerKeys(program: Command, rt: Runtime, mode: Mode): void {
       );
     },
   );
+}
 
+/** `dss keys delete`: DeleteKeys, after a confirmation. */
+function registerDelete(keys: Command, rt: Runtime, mode: Mode): void {
   const del = keys
     .command('delete')
     .description(
@@ -175,18 +206,4 @@ export function registerKeys(program: Command, rt: Runtime, mode: Mode): void {
       ],
     );
   });
-
-  keys.addHelpText(
-    'after',
-    `
-Examples:
-  dss keys create
-  dss keys create --algorithm ed25519
-  dss keys rotate                     # new key pair, the old one retired
-  dss keys show                       # your public key (PEM)
-  dss keys show alice --at 2026-03-01T12:00:00Z -o alice-march.pem
-  dss keys show alice --out alice.pem # a colleague's, to verify with openssl
-  dss keys show --certificate -o me.crt  # your certificate from the DSS CA
-  dss keys delete                     # asks first; --yes for scripts`,
-  );
 }

@@ -11,10 +11,11 @@ import { resolve } from 'node:path';
 import { fileError, usageError } from '../cli-error';
 import { type Mode, withConnection, withJson } from '../dss-command';
 import { fileSize, readWholeFile, sha256File, streamFile } from '../file-input';
-import { type TextSink } from '../output';
+import { type Output, type TextSink } from '../output';
 import { formatBytes } from '../progress';
 import { writeReceipt } from '../receipt';
 import { type Runtime } from '../runtime';
+import { type Session } from '../session';
 import { ROTATE_HINT } from './keys';
 import { signCms } from './sign-cms';
 import { signPades } from './sign-pades';
@@ -103,35 +104,7 @@ export function registerSign(program: Command, rt: Runtime, mode: Mode): void {
       const size = await fileSize(file);
       // Log in first: a wrong password is reported before a long hash.
       const session = await rt.session(self);
-      let result: SignatureResult;
-      let digest: Buffer;
-      let sentAs: 'document' | 'digest' = 'digest';
-      if (size <= WHOLE_DOCUMENT_MAX_BYTES) {
-        const document = await readWholeFile(file);
-        try {
-          result = await session.run((c) => c.sign({ document }, opts.encoding));
-          sentAs = 'document';
-          digest = createHash(hashOf(result.algorithm)).update(document).digest();
-        } catch (err) {
-          // A server with a smaller document limit still signs the digest.
-          if (!(err instanceof DssApiError && err.code === 'document_too_large')) throw err;
-          const algorithm = (await session.run((c) => c.getPublicKey())).algorithm;
-          digest = createHash(hashOf(algorithm)).update(document).digest();
-          result = await session.run((c) => c.sign({ digest }, opts.encoding));
-        }
-      } else {
-        // The key's algorithm decides the digest (SHA-384 for P-384); Ed25519 signs documents only.
-        const algorithm = (await session.run((c) => c.getPublicKey())).algorithm;
-        if (algorithm === 'ed25519') {
-          const document = await readWholeFile(file);
-          result = await session.run((c) => c.sign({ document }, opts.encoding));
-          sentAs = 'document';
-          digest = createHash('sha256').update(document).digest();
-        } else {
-          digest = await hashFile(file, size, hashOf(algorithm), out.stderr);
-          result = await session.run((c) => c.sign({ digest }, opts.encoding));
-        }
-      }
+      const { result, digest, sentAs } = await signOneFile(session, file, size, opts.encoding, out);
       if (result.rotateAdvised === true) out.note(ROTATE_HINT);
       if (!result.digest.equals(digest)) {
         throw new DssProtocolError('the server signed another digest than the file’s');
@@ -188,6 +161,50 @@ Examples:
   dss sign report.pdf --format pades -o report-signed.pdf   # PAdES B-T; only a digest is sent
   dss sign invoices/*.pdf                      # one batch request; each gets FILE.sig`,
   );
+}
+
+/**
+ * Signs one file: small files whole (the server hashes them), large ones by their digest, hashed
+ * here with the hash the key's algorithm signs (SHA-384 for P-384); an Ed25519 key signs the
+ * document whatever its size, and a server with a smaller document limit still signs the digest.
+ */
+async function signOneFile(
+  session: Session,
+  file: string,
+  size: number,
+  encoding: SignatureEncoding,
+  out: Output,
+): Promise<{ result: SignatureResult; digest: Buffer; sentAs: 'document' | 'digest' }> {
+  let result: SignatureResult;
+  let digest: Buffer;
+  let sentAs: 'document' | 'digest' = 'digest';
+  if (size <= WHOLE_DOCUMENT_MAX_BYTES) {
+    const document = await readWholeFile(file);
+    try {
+      result = await session.run((c) => c.sign({ document }, encoding));
+      sentAs = 'document';
+      digest = createHash(hashOf(result.algorithm)).update(document).digest();
+    } catch (err) {
+      // A server with a smaller document limit still signs the digest.
+      if (!(err instanceof DssApiError && err.code === 'document_too_large')) throw err;
+      const algorithm = (await session.run((c) => c.getPublicKey())).algorithm;
+      digest = createHash(hashOf(algorithm)).update(document).digest();
+      result = await session.run((c) => c.sign({ digest }, encoding));
+    }
+  } else {
+    // The key's algorithm decides the digest (SHA-384 for P-384); Ed25519 signs documents only.
+    const algorithm = (await session.run((c) => c.getPublicKey())).algorithm;
+    if (algorithm === 'ed25519') {
+      const document = await readWholeFile(file);
+      result = await session.run((c) => c.sign({ document }, encoding));
+      sentAs = 'document';
+      digest = createHash('sha256').update(document).digest();
+    } else {
+      digest = await hashFile(file, size, hashOf(algorithm), out.stderr);
+      result = await session.run((c) => c.sign({ digest }, encoding));
+    }
+  }
+  return { result, digest, sentAs };
 }
 
 /**

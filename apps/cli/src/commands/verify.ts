@@ -6,6 +6,7 @@ import { stat } from 'node:fs/promises';
 import { CliError, usageError } from '../cli-error';
 import { readPublicKeyFile } from '../config-store';
 import { type Mode, withConnection, withJson } from '../dss-command';
+import { type TextSink } from '../output';
 import { ExitCode } from '../exit-codes';
 import { fileSize, readWholeFile, streamFile } from '../file-input';
 import { checkReceipt, readReceipt, receiptPathOf } from '../receipt';
@@ -72,20 +73,7 @@ export function registerVerify(program: Command, rt: Runtime, mode: Mode): void 
     )
     .addOption(encodingOption('signature encoding (default: 64 bytes is p1363, else der)'));
   withJson(withConnection(cmd, mode, { user: false })).action(
-    async (
-      file: string,
-      signatureFile: string | undefined,
-      opts: {
-        user?: string;
-        key?: string;
-        keyId?: string;
-        at?: string;
-        encoding?: SignatureEncoding;
-        receipt?: string | true;
-        tsaCa?: string;
-      },
-      self: Command,
-    ) => {
+    async (file: string, signatureFile: string | undefined, opts: VerifyOptions, self: Command) => {
       if (opts.user === undefined && opts.key === undefined) {
         if (await carriesCertificate(signatureFile)) {
           if (opts.encoding !== undefined || opts.receipt !== undefined) {
@@ -94,129 +82,7 @@ export function registerVerify(program: Command, rt: Runtime, mode: Mode): void 
           return verifySigned(rt, self, file, signatureFile, opts.tsaCa);
         }
       }
-      if ((opts.user === undefined) === (opts.key === undefined)) {
-        throw usageError(
-          'give exactly one of --user NAME (fetch the key) or --key FILE.pem for a raw signature (a CMS .p7s or a signed PDF needs neither)',
-        );
-      }
-      if (signatureFile === undefined) {
-        throw usageError('a raw signature is a file of its own: dss verify FILE SIGNATURE');
-      }
-      if (opts.tsaCa !== undefined) {
-        throw usageError('--tsa-ca applies to CMS and PDF signatures only');
-      }
-      if (opts.key !== undefined && (opts.keyId !== undefined || opts.at !== undefined)) {
-        throw usageError('--key-id and --at choose a key on the server: use them with --user');
-      }
-      const size = await fileSize(file);
-      if ((await fileSize(signatureFile)) > MAX_SIGNATURE_BYTES) {
-        throw usageError(`${signatureFile} is too large to be a signature`);
-      }
-      const signature = await readWholeFile(signatureFile);
-
-      let publicKey: string;
-      let signer: string | null = null;
-      let signerKeyId: string | null = null;
-      if (opts.key !== undefined) {
-        publicKey = readPublicKeyFile(opts.key, '--key', true);
-      } else {
-        const name = opts.user!;
-        const select = keySelection(opts, signatureFile);
-        const session = await rt.session(self, { userFlag: false });
-        const info = await session
-          .run((c) => c.getPublicKey(name, select))
-          .catch((err: unknown) => {
-            if (err instanceof DssApiError && err.code === 'no_key') {
-              const which =
-                select.keyId !== undefined
-                  ? `${name} has no key ${select.keyId} (or it was deleted)`
-                  : select.at !== undefined
-                    ? `${name} had no key pair at ${select.at}`
-                    : `${name} has no active key pair (or there is no such user)`;
-              throw new CliError(
-                'no_key',
-                `${which}; a deleted key's signatures can only be checked with a saved copy of the public key (--key)`,
-                ExitCode.NotFound,
-              );
-            }
-            throw err;
-          });
-        publicKey = info.publicKey;
-        signer = info.username;
-        signerKeyId = info.keyId;
-      }
-
-      const out = rt.output(self);
-      // The key decides the algorithm: ECDSA P-256 / SHA-256, P-384 / SHA-384, or Ed25519.
-      const key = createPublicKey(publicKey);
-      const ed25519 = key.asymmetricKeyType === 'ed25519';
-      const p384 = key.asymmetricKeyDetails?.namedCurve === 'secp384r1';
-      const encoding =
-        opts.encoding ?? (signature.length === (p384 ? 96 : 64) && !ed25519 ? 'p1363' : 'der');
-      const verifier = ed25519 ? null : createVerify(p384 ? 'sha384' : 'sha256');
-      // The receipt records the digest the server signed: SHA-384 for P-384, else SHA-256.
-      const hash = createHash(p384 ? 'sha384' : 'sha256');
-      const chunks: Buffer[] = [];
-      await streamFile(
-        file,
-        size,
-        (chunk) => {
-          if (verifier) verifier.update(chunk);
-          else chunks.push(Buffer.from(chunk));
-          hash.update(chunk);
-        },
-        out.stderr,
-        'Verifying',
-      );
-      let valid: boolean;
-      try {
-        valid = verifier
-          ? verifier.verify(
-              { key, dsaEncoding: encoding === 'p1363' ? 'ieee-p1363' : 'der' },
-              signature,
-            )
-          : verifyOneShot(null, Buffer.concat(chunks), key, signature);
-      } catch {
-        valid = false; // not a signature in this encoding at all
-      }
-      const fingerprint = spkiFingerprint(publicKey);
-      const whose = signer === null ? `the key ${opts.key}` : `${signer}'s key`;
-      const data = {
-        valid,
-        file,
-        signatureFile,
-        encoding: ed25519 ? 'raw' : encoding,
-        signer,
-        keyFingerprint: fingerprint,
-      };
-      const receipt =
-        valid && opts.receipt !== undefined
-          ? await checkReceipt(
-              opts.receipt === true ? receiptPathOf(signatureFile) : opts.receipt,
-              hash.digest('hex'),
-              signerKeyId,
-              rt.configPath(),
-              timeoutMsOf(rt.globals(self)),
-            )
-          : null;
-      if (valid) {
-        out.result(receipt ? { ...data, receipt } : data, [
-          `Verified OK: ${file} is signed by ${whose} (${data.encoding.toUpperCase()}).`,
-          `Key fingerprint: ${fingerprint}`,
-          ...(receipt
-            ? [
-                `In the audit log: entry ${receipt.logIndex} of the signed checkpoint of ${receipt.size} entries (receipt checked offline).`,
-              ]
-            : []),
-        ]);
-      } else {
-        rt.exitCode = ExitCode.Failure;
-        if (out.json) out.result(data, '');
-        else
-          out.note(
-            `dss: signature does NOT verify: ${file} was not signed by ${whose}, or it was changed after signing (${data.encoding} signature ${signatureFile})`,
-          );
-      }
+      await verifyRawSignature(rt, self, file, checkedRawArguments(opts, signatureFile), opts);
     },
   );
   cmd.addHelpText(
@@ -245,4 +111,172 @@ async function carriesCertificate(signature: string | undefined): Promise<boolea
   } catch {
     return false;
   }
+}
+
+/** The options of `dss verify`. */
+interface VerifyOptions {
+  user?: string;
+  key?: string;
+  keyId?: string;
+  at?: string;
+  encoding?: SignatureEncoding;
+  receipt?: string | true;
+  tsaCa?: string;
+}
+
+/** The usage checks of a raw signature's verification; returns its signature file. */
+function checkedRawArguments(opts: VerifyOptions, signatureFile: string | undefined): string {
+  if ((opts.user === undefined) === (opts.key === undefined)) {
+    throw usageError(
+      'give exactly one of --user NAME (fetch the key) or --key FILE.pem for a raw signature (a CMS .p7s or a signed PDF needs neither)',
+    );
+  }
+  if (signatureFile === undefined) {
+    throw usageError('a raw signature is a file of its own: dss verify FILE SIGNATURE');
+  }
+  if (opts.tsaCa !== undefined) {
+    throw usageError('--tsa-ca applies to CMS and PDF signatures only');
+  }
+  if (opts.key !== undefined && (opts.keyId !== undefined || opts.at !== undefined)) {
+    throw usageError('--key-id and --at choose a key on the server: use them with --user');
+  }
+  return signatureFile;
+}
+
+/** The public key to verify with: the `--key` file, or the signer's key fetched from the server. */
+async function signerKey(
+  rt: Runtime,
+  self: Command,
+  opts: VerifyOptions,
+  signatureFile: string,
+): Promise<{ publicKey: string; signer: string | null; signerKeyId: string | null }> {
+  if (opts.key !== undefined) {
+    return {
+      publicKey: readPublicKeyFile(opts.key, '--key', true),
+      signer: null,
+      signerKeyId: null,
+    };
+  }
+  const name = opts.user!;
+  const select = keySelection(opts, signatureFile);
+  const session = await rt.session(self, { userFlag: false });
+  const info = await session
+    .run((c) => c.getPublicKey(name, select))
+    .catch((err: unknown) => {
+      if (err instanceof DssApiError && err.code === 'no_key') {
+        const which =
+          select.keyId !== undefined
+            ? `${name} has no key ${select.keyId} (or it was deleted)`
+            : select.at !== undefined
+              ? `${name} had no key pair at ${select.at}`
+              : `${name} has no active key pair (or there is no such user)`;
+        throw new CliError(
+          'no_key',
+          `${which}; a deleted key's signatures can only be checked with a saved copy of the public key (--key)`,
+          ExitCode.NotFound,
+        );
+      }
+      throw err;
+    });
+  return { publicKey: info.publicKey, signer: info.username, signerKeyId: info.keyId };
+}
+
+/**
+ * Verifies `signature` over `file`, streamed, with `publicKey`; the key decides the algorithm:
+ * ECDSA P-256 / SHA-256, P-384 / SHA-384, or Ed25519. Also returns the file's digest as the
+ * server signed it (SHA-384 for P-384, else SHA-256), which the receipt records.
+ */
+async function verifyStreamed(
+  file: string,
+  signature: Buffer,
+  publicKey: string,
+  asked: SignatureEncoding | undefined,
+  progress: TextSink,
+): Promise<{ valid: boolean; encoding: SignatureEncoding | 'raw'; digestHex: string }> {
+  const size = await fileSize(file);
+  const key = createPublicKey(publicKey);
+  const ed25519 = key.asymmetricKeyType === 'ed25519';
+  const p384 = key.asymmetricKeyDetails?.namedCurve === 'secp384r1';
+  const encoding = asked ?? (signature.length === (p384 ? 96 : 64) && !ed25519 ? 'p1363' : 'der');
+  const verifier = ed25519 ? null : createVerify(p384 ? 'sha384' : 'sha256');
+  const hash = createHash(p384 ? 'sha384' : 'sha256');
+  const chunks: Buffer[] = [];
+  await streamFile(
+    file,
+    size,
+    (chunk) => {
+      if (verifier) verifier.update(chunk);
+      else chunks.push(Buffer.from(chunk));
+      hash.update(chunk);
+    },
+    progress,
+    'Verifying',
+  );
+  let valid: boolean;
+  try {
+    valid = verifier
+      ? verifier.verify(
+          { key, dsaEncoding: encoding === 'p1363' ? 'ieee-p1363' : 'der' },
+          signature,
+        )
+      : verifyOneShot(null, Buffer.concat(chunks), key, signature);
+  } catch {
+    valid = false; // not a signature in this encoding at all
+  }
+  return { valid, encoding: ed25519 ? 'raw' : encoding, digestHex: hash.digest('hex') };
+}
+
+/** `dss verify FILE SIGNATURE --user NAME | --key FILE`: a raw signature, and its receipt. */
+async function verifyRawSignature(
+  rt: Runtime,
+  self: Command,
+  file: string,
+  signatureFile: string,
+  opts: VerifyOptions,
+): Promise<void> {
+  await fileSize(file); // a missing file is named before any network call
+  if ((await fileSize(signatureFile)) > MAX_SIGNATURE_BYTES) {
+    throw usageError(`${signatureFile} is too large to be a signature`);
+  }
+  const signature = await readWholeFile(signatureFile);
+  const { publicKey, signer, signerKeyId } = await signerKey(rt, self, opts, signatureFile);
+  const out = rt.output(self);
+  const { valid, encoding, digestHex } = await verifyStreamed(
+    file,
+    signature,
+    publicKey,
+    opts.encoding,
+    out.stderr,
+  );
+  const fingerprint = spkiFingerprint(publicKey);
+  const whose = signer === null ? `the key ${opts.key}` : `${signer}'s key`;
+  const data = { valid, file, signatureFile, encoding, signer, keyFingerprint: fingerprint };
+  if (!valid) {
+    rt.exitCode = ExitCode.Failure;
+    if (out.json) out.result(data, '');
+    else
+      out.note(
+        `dss: signature does NOT verify: ${file} was not signed by ${whose}, or it was changed after signing (${encoding} signature ${signatureFile})`,
+      );
+    return;
+  }
+  const receipt =
+    opts.receipt === undefined
+      ? null
+      : await checkReceipt(
+          opts.receipt === true ? receiptPathOf(signatureFile) : opts.receipt,
+          digestHex,
+          signerKeyId,
+          rt.configPath(),
+          timeoutMsOf(rt.globals(self)),
+        );
+  out.result(receipt ? { ...data, receipt } : data, [
+    `Verified OK: ${file} is signed by ${whose} (${encoding.toUpperCase()}).`,
+    `Key fingerprint: ${fingerprint}`,
+    ...(receipt
+      ? [
+          `In the audit log: entry ${receipt.logIndex} of the signed checkpoint of ${receipt.size} entries (receipt checked offline).`,
+        ]
+      : []),
+  ]);
 }
