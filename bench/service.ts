@@ -404,6 +404,10 @@ export function serviceEnv(o: ServiceEnvOptions): Record<string, string> {
     DSS_LOG_LEVEL: 'warn',
     DSS_HANDSHAKE_RATE_LIMIT: '0',
     DSS_LOGIN_RATE_LIMIT: '0',
+    // The one-user variant logs one account in on many sessions at once; the lockout counts
+    // attempts in flight as possible failures (against parallel guessing), so raise its bound.
+    DSS_LOGIN_MAX_FAILURES: '1000',
+    DSS_LOGIN_ACCOUNT_MAX_FAILURES: '1000000',
     DSS_MAX_SESSIONS: '1000000',
     DSS_BCRYPT_COST: String(o.bcryptCost),
     // Long enough that no session of a long run expires: lifetime does not change the work.

@@ -48,6 +48,12 @@ export class GroupCommitter<I, R> {
     this.flushing += 1;
     try {
       while (this.queue.length > 0) {
+        // SQLite: let the event loop take in what has arrived (requests whose records would
+        // wait for the next batch) before cutting this one. Its statements complete without
+        // yielding to I/O, so batches otherwise stay as small as one request: measured, this
+        // doubles SQLite's signatures per second (docs/PERFORMANCE.md). MySQL's round trips
+        // yield anyway; there the extra turn only delays the commit.
+        if (this.runner.engine === 'sqlite') await new Promise<void>((r) => setImmediate(r));
         const batch = this.queue.splice(0, this.maxBatch);
         try {
           const started = process.hrtime.bigint();
