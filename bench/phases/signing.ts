@@ -6,7 +6,7 @@ import { type Hooks, measurePoint, type PointSpec } from '../measure';
 import { type ServiceRun } from '../run-context';
 import { sleep } from '../stats';
 import { type PointResult } from '../types';
-import { type SigningClients } from './setup';
+import { type SigningClient, type SigningClients } from './setup';
 
 /**
  * Client `w` sends `requests[w]` on `sessionOf(w)`; its first signature of the point is verified
@@ -25,7 +25,10 @@ export function signingOp(
   };
 }
 
-/** One signing point of the service at `level` clients. */
+/**
+ * One signing point of the service at `level` clients: the first `level` of `clients` (opened
+ * as needed), or the sessions given in `sessions`.
+ */
 export async function signingPoint(
   run: ServiceRun,
   clients: SigningClients,
@@ -33,9 +36,10 @@ export async function signingPoint(
   level: number,
   label: string,
   hooks: Hooks = {},
+  sessions?: SigningClient[],
 ): Promise<PointResult> {
-  await clients.ensure(level);
-  const c = clients.clients;
+  if (sessions === undefined) await clients.ensure(level);
+  const c = sessions ?? clients.clients;
   return measurePoint(run, run.service, run.dbProbe, {
     label,
     workers: level,

@@ -7,13 +7,12 @@
 
 import { createHash } from 'node:crypto';
 import { SignRequest } from '../driver';
-import { measurePoint } from '../measure';
 import { type ServiceRun } from '../run-context';
 import { ratio } from '../results';
 import { round, sleep } from '../stats';
 import { type PointResult, type SigningVariant } from '../types';
 import { type SigningClients } from './setup';
-import { signingOp, signingPoint } from './signing';
+import { signingPoint } from './signing';
 
 /** The same documents as `requests`, signed another way. */
 function variantRequests(
@@ -60,16 +59,7 @@ export async function measureVariants(
   const description = `one user on ${level} sessions`;
   const sameUser = await clients.sameUser(level);
   const point = await run.gate.point(description, run.ours, () =>
-    measurePoint(run, run.service, run.dbProbe, {
-      label: description,
-      workers: level,
-      op: signingOp(
-        requests,
-        level,
-        (w) => sameUser[w].session,
-        (w) => sameUser[w].verifyKey,
-      ),
-    }),
+    signingPoint(run, clients, requests, level, description, {}, sameUser),
   );
   record('one-user', description, point);
   return variants;

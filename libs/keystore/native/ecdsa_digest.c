@@ -16,6 +16,8 @@
 #include <openssl/evp.h>
 #include <openssl/ec.h>
 #include <openssl/err.h>
+#include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct {
@@ -63,13 +65,21 @@ static napi_value bytes_arg(napi_env env, napi_value value, const unsigned char 
   return value;
 }
 
+/* Reads exactly `count` arguments into `argv`; false (a TypeError thrown) otherwise. */
+static bool arguments_of(napi_env env, napi_callback_info info, size_t count, napi_value *argv,
+                         const char *usage) {
+  size_t argc = count;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != count) {
+    type_error(env, usage);
+    return false;
+  }
+  return true;
+}
+
 /* importKey(pkcs8Der: Uint8Array): an opaque key — an EC private key, or a TypeError. */
 static napi_value import_key(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
   napi_value argv[1];
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 1) {
-    return type_error(env, "importKey(pkcs8Der) takes one argument");
-  }
+  if (!arguments_of(env, info, 1, argv, "importKey(pkcs8Der) takes one argument")) return NULL;
   const unsigned char *der = NULL;
   size_t length = 0;
   if (bytes_arg(env, argv[0], &der, &length) == NULL || length == 0 || length > 4096) {
@@ -116,11 +126,8 @@ static digest_key *key_arg(napi_env env, napi_value value) {
 
 /* signDigest(key, digest: Uint8Array): the DER ECDSA-Sig-Value over `digest`, not hashed again. */
 static napi_value sign_digest(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
   napi_value argv[2];
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 2) {
-    return type_error(env, "signDigest(key, digest) takes two arguments");
-  }
+  if (!arguments_of(env, info, 2, argv, "signDigest(key, digest) takes two arguments")) return NULL;
   digest_key *key = key_arg(env, argv[0]);
   if (key == NULL) return type_error(env, "signDigest: not a key from importKey");
   if (key->ctx == NULL) return type_error(env, "signDigest: the key was released");
@@ -148,11 +155,8 @@ static napi_value sign_digest(napi_env env, napi_callback_info info) {
 
 /* release(key): frees the key now rather than when the garbage collector gets to it. */
 static napi_value release_key(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
   napi_value argv[1];
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 1) {
-    return type_error(env, "release(key) takes one argument");
-  }
+  if (!arguments_of(env, info, 1, argv, "release(key) takes one argument")) return NULL;
   digest_key *key = key_arg(env, argv[0]);
   if (key == NULL) return type_error(env, "release: not a key from importKey");
   key_free(key);

@@ -87,3 +87,37 @@ export function UsernameField({
     </div>
   );
 }
+
+/** An optional text field of a create form. */
+export function OptionalField({
+  id,
+  name,
+  label,
+  type,
+  maxLength,
+  value,
+  onChange,
+}: {
+  id: string;
+  name: string;
+  label: string;
+  type?: 'email';
+  maxLength: number;
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input
+        id={id}
+        name={name}
+        type={type}
+        autoComplete="off"
+        maxLength={maxLength}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+      />
+    </div>
+  );
+}

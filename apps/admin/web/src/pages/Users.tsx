@@ -7,7 +7,7 @@ import {
   useConfirmedActions,
 } from '../components/Actions';
 import { Badge, UserStatusBadge } from '../components/Badge';
-import { CreatePanel, UsernameField } from '../components/CreatePanel';
+import { CreatePanel, OptionalField, UsernameField } from '../components/CreatePanel';
 import { columnHeads, DataTable } from '../components/DataTable';
 import { ErrorMessage, Loading } from '../components/Feedback';
 import { Link } from '../components/Link';
@@ -296,29 +296,23 @@ function RegisterUser({ onRegistered }: { onRegistered: (issued: Issued) => void
         value={username}
         onChange={setUsername}
       />
-      <div className="field">
-        <label htmlFor="new-full-name">Full name (optional)</label>
-        <input
-          id="new-full-name"
-          name="fullName"
-          autoComplete="off"
-          maxLength={128}
-          value={fullName}
-          onChange={(e) => setFullName(e.target.value)}
-        />
-      </div>
-      <div className="field">
-        <label htmlFor="new-email">E-mail (optional)</label>
-        <input
-          id="new-email"
-          name="email"
-          type="email"
-          autoComplete="off"
-          maxLength={254}
-          value={email}
-          onChange={(e) => setEmail(e.target.value)}
-        />
-      </div>
+      <OptionalField
+        id="new-full-name"
+        name="fullName"
+        label="Full name (optional)"
+        maxLength={128}
+        value={fullName}
+        onChange={setFullName}
+      />
+      <OptionalField
+        id="new-email"
+        name="email"
+        label="E-mail (optional)"
+        type="email"
+        maxLength={254}
+        value={email}
+        onChange={setEmail}
+      />
     </CreatePanel>
   );
 }
