@@ -26,6 +26,13 @@ interface Entry {
  * SignatureLedger), on every instance, whatever this index still holds. A rotation elsewhere is
  * the same case: the retired key is refused there, forgotten here and the new one read.
  */
+/**
+ * The index's own ceiling: lru-cache allocates its bookkeeping for the whole bound at once, so the
+ * bound follows DSS_MAX_SESSIONS only up to here (as the signing-key cache's does). A user beyond
+ * it costs one key-row read, never a wrong answer.
+ */
+export const ACTIVE_KEY_INDEX_MAX = 100_000;
+
 @Injectable()
 export class ActiveKeyIndex {
   private readonly entries: LRUCache<number, Entry>;
@@ -35,7 +42,9 @@ export class ActiveKeyIndex {
     private readonly keystore: KeystoreService,
     @Inject(DSS_CONFIG) config: DssConfig,
   ) {
-    this.entries = new LRUCache({ max: Math.max(16, config.maxSessions) });
+    this.entries = new LRUCache({
+      max: Math.max(16, Math.min(config.maxSessions, ACTIVE_KEY_INDEX_MAX)),
+    });
   }
 
   async get(userId: number): Promise<ActiveKey | null> {
