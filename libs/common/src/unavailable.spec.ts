@@ -22,6 +22,8 @@ describe('asUnavailable (DESIGN.md §9: a dependency down is a 503, never a 500)
     'PROTOCOL_CONNECTION_LOST',
     'PROTOCOL_SEQUENCE_TIMEOUT',
     'ER_SERVER_SHUTDOWN',
+    'ER_LOCK_DEADLOCK',
+    'ER_LOCK_WAIT_TIMEOUT',
   ])('recognises a driver error %s, raw or inside a QueryFailedError', (code) => {
     const raw = Object.assign(new Error('x'), { code });
     expect(asUnavailable(raw)?.dependency).toBe('database');

@@ -24,9 +24,9 @@ export class DependencyUnavailableError extends DomainError {
 }
 
 /**
- * Driver error codes that mean "the database server could not be reached or stopped answering"
- * (mysql2 and Node socket codes, MySQL/MariaDB server codes for a server going away), as opposed
- * to an error in the statement itself.
+ * Driver error codes that mean "the database server could not be reached, stopped answering or
+ * could not grant the locks now" (mysql2 and Node socket codes, MySQL/MariaDB server codes for a
+ * server going away or a lock it gave up on), as opposed to an error in the statement itself.
  */
 const DATABASE_DOWN_CODES = new Set([
   'ECONNREFUSED',
@@ -45,6 +45,10 @@ const DATABASE_DOWN_CODES = new Set([
   'ER_SERVER_SHUTDOWN',
   'ER_QUERY_INTERRUPTED',
   'ER_CONNECTION_KILLED',
+  // Locks the server could not grant now: a lock wait past innodb_lock_wait_timeout, or a
+  // deadlock victim once TransactionRunner's retries are spent. Nothing was written; retry later.
+  'ER_LOCK_WAIT_TIMEOUT',
+  'ER_LOCK_DEADLOCK',
   'SQLITE_BUSY',
   'SQLITE_IOERR',
 ]);

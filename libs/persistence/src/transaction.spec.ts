@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { type DataSource } from 'typeorm';
+import { type DataSource, In } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '@dss/testing/database';
 import { engineOf, openDataSource } from './data-source';
 import { AuditChainHeadEntity, UserEntity } from './entities';
@@ -163,6 +163,37 @@ describe('TransactionRunner', () => {
         ),
       );
       for (const level of levels) expect(new Set(level)).toEqual(new Set(['READ-COMMITTED']));
+    },
+  );
+
+  onMysql(
+    'runs a deadlock victim again: two transactions locking two rows in opposite orders both commit (MySQL only)',
+    async () => {
+      const [a, b] = await Promise.all(
+        ['deadlock-a', 'deadlock-b'].map((name) => tx.run(insertUser(name))),
+      );
+      let firstLocks = 0;
+      let bothLocked!: () => void;
+      const barrier = new Promise<void>((resolve) => (bothLocked = resolve));
+      const runs: number[] = [];
+      // Each locks its first row, waits until the other has too (first attempt only), then
+      // wants the other's row: InnoDB breaks the cycle by rolling one back.
+      const crossing = (first: number, second: number, tag: number) =>
+        tx.run(async (m) => {
+          runs.push(tag);
+          await m.query(`SELECT id FROM users WHERE id = ? FOR UPDATE`, [first]);
+          if (++firstLocks === 2) bothLocked();
+          if (firstLocks <= 2) await barrier;
+          await m.query(`UPDATE users SET full_name = ? WHERE id = ?`, [`by ${tag}`, second]);
+          return tag;
+        });
+      await expect(
+        Promise.all([crossing(a.id, b.id, 1), crossing(b.id, a.id, 2)]),
+      ).resolves.toEqual([1, 2]);
+      // One of the two ran twice: its first run was the victim.
+      expect(runs.length).toBe(3);
+      const names = await ds.getRepository(UserEntity).findBy({ id: In([a.id, b.id]) });
+      expect(names.map((u) => u.fullName).sort()).toEqual(['by 1', 'by 2']);
     },
   );
 

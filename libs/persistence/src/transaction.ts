@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomInt } from 'node:crypto';
 import type {
   DataSource,
   EntityManager,
@@ -41,6 +42,21 @@ function sqliteMutexFor(file: string): AsyncMutex {
   return mutex;
 }
 
+/** Runs of a transaction InnoDB picked as a deadlock victim, the first included. */
+export const DEADLOCK_TRIES = 4;
+
+/**
+ * InnoDB ended the transaction as a deadlock victim (ER_LOCK_DEADLOCK, 1213) and rolled all of it
+ * back. TypeORM copies the driver's fields onto its QueryFailedError; both forms are read.
+ */
+export function isDeadlock(err: unknown): boolean {
+  const fields = (e: unknown): { code?: unknown; errno?: unknown } =>
+    typeof e === 'object' && e !== null ? (e as { code?: unknown; errno?: unknown }) : {};
+  const own = fields(err);
+  const driver = fields((err as { driverError?: unknown } | null)?.driverError);
+  return [own, driver].some((f) => f.code === 'ER_LOCK_DEADLOCK' || f.errno === 1213);
+}
+
 /** Pooled MySQL connections whose session is already READ COMMITTED. */
 const readCommittedConnections = new WeakSet<object>();
 
@@ -60,6 +76,11 @@ export type RowLock = { mode: 'pessimistic_write' } | undefined;
  * On SQLite every write must go through `run`: a write on `ds.manager` while a `run` is in
  * progress would land inside that transaction. `run` is not re-entrant: pass the
  * `EntityManager` down instead of calling `run` again (it throws on both engines).
+ *
+ * On MySQL, a transaction InnoDB rolls back to break a deadlock is run again, up to
+ * {@link DEADLOCK_TRIES} times in all (as the MySQL manual asks of applications, "How to Minimize
+ * and Handle Deadlocks"): `work` must be safe to run again after a rollback, which holds for work
+ * that only talks to the database through its manager or keeps only caches in memory.
  */
 export class TransactionRunner {
   readonly engine: DatabaseEngine;
@@ -92,7 +113,7 @@ export class TransactionRunner {
     }
     const transaction = (): Promise<T> =>
       this.engine === 'mysql'
-        ? this.readCommittedTransaction(work)
+        ? this.retryingDeadlocks(() => this.readCommittedTransaction(work))
         : this.immediateTransaction(work);
     const inTransaction = async (): Promise<T> => {
       if (!context) return transaction();
@@ -105,6 +126,19 @@ export class TransactionRunner {
       }
     };
     return this.engine === 'sqlite' ? this.mutex.runExclusive(inTransaction) : inTransaction();
+  }
+
+  /** Runs `attempt` again, after a short random pause, while InnoDB makes it a deadlock victim. */
+  private async retryingDeadlocks<T>(attempt: () => Promise<T>): Promise<T> {
+    for (let tries = 1; ; tries++) {
+      try {
+        return await attempt();
+      } catch (err) {
+        if (tries >= DEADLOCK_TRIES || !isDeadlock(err)) throw err;
+        // The other transaction holds its locks until it ends: step aside for a few ms.
+        await new Promise((resolve) => setTimeout(resolve, randomInt(1, 5 * tries + 1)));
+      }
+    }
   }
 
   /**
