@@ -99,6 +99,8 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
   };
   const dbServer = ProcessProbe.findDatabaseServer();
   const removeSignalHandlers = stopOnSignal(run);
+  /** The service's last output, for a run that fails after it started. */
+  let serviceLog: (() => string) | undefined;
   try {
     const machine = machineInfo();
     const requests = signRequests(o);
@@ -107,6 +109,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
     const handshakeCeiling = o.skipCeiling ? undefined : await measureHandshakeCeiling(run);
 
     const { run: svc, db, env, resultsDir } = await startMeasuredService(run, dbServer, stamp);
+    serviceLog = () => svc.service.process.log;
     const clients = await SigningClients.setUp(svc, env, db.runDir);
     const service = await measureService(svc, clients, requests);
     const variants = await measureVariants(svc, clients, requests, service);
@@ -151,6 +154,13 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
     writeSvg(svg, result);
     writeJson(json, result);
     return result;
+  } catch (err) {
+    // An answer the driver did not expect (a 500, a refused login) is explained by the service's
+    // own log line, not by the driver's stack.
+    const log = serviceLog?.().trim().slice(-6_000);
+    if (log && err instanceof Error)
+      err.stack = `${err.stack}\n--- the service's last output ---\n${log}`;
+    throw err;
   } finally {
     await run.cleanups.run();
     removeSignalHandlers();
