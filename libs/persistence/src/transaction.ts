@@ -51,7 +51,7 @@ export const DEADLOCK_TRIES = 4;
  */
 export function isDeadlock(err: unknown): boolean {
   const fields = (e: unknown): { code?: unknown; errno?: unknown } =>
-    typeof e === 'object' && e !== null ? (e as { code?: unknown; errno?: unknown }) : {};
+    typeof e === 'object' && e !== null ? e : {};
   const own = fields(err);
   const driver = fields((err as { driverError?: unknown } | null)?.driverError);
   return [own, driver].some((f) => f.code === 'ER_LOCK_DEADLOCK' || f.errno === 1213);
