@@ -54,6 +54,27 @@ describe('AuditService (DESIGN.md §7), on the engine of DSS_DATABASE_URL', () =
     expect(result.headHash).toBe(rows[41].hash);
   });
 
+  it('records concurrent callers in shared transactions, each answered with its own events', async () => {
+    const ownRunner = new TransactionRunner(ds);
+    const run = jest.spyOn(ownRunner, 'run');
+    const grouped = new AuditService(ownRunner, clock);
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        i % 3 === 0 ? grouped.record([event(i), event(i + 1000)]) : grouped.record(event(i)),
+      ),
+    );
+    answers.forEach((rows, i) => {
+      expect(rows.map((r) => r.actor)).toEqual(
+        i % 3 === 0 ? [`user${i}`, `user${i + 1000}`] : [`user${i}`],
+      );
+    });
+    const seqs = answers.flat().map((r) => r.seq);
+    expect(new Set(seqs).size).toBe(40);
+    // One transaction for the first caller, one for everyone who came while it ran.
+    expect(run.mock.calls.length).toBeLessThan(30);
+    expect((await audit.verify(ds.manager)).valid).toBe(true);
+  });
+
   it('leaves the head where it was when the insert fails (a row already holds the next seq)', async () => {
     const head = async () =>
       (

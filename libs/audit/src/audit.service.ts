@@ -15,6 +15,7 @@ import { chainHash, freshEventCanonicalJson, rememberCanonical } from './audit-c
 import { leafHash } from './log/merkle';
 import { rememberLeafHash } from './log/tree-store';
 import { canonicalJson, type JsonValue } from './canonical-json';
+import { GroupCommitter } from './group-commit';
 
 /** What a caller says happened. Never secrets: no passwords, keys or documents. */
 export interface AuditEventInput {
@@ -51,12 +52,19 @@ const PAGE = 1000;
 @Injectable()
 export class AuditService {
   private readonly chain: AuditChainRepository;
+  /** {@link record}'s group commit: concurrent callers share one transaction. */
+  private readonly grouped: GroupCommitter<readonly AuditEventInput[], AuditEventEntity[]>;
 
   constructor(
     private readonly runner: TransactionRunner,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
     this.chain = new AuditChainRepository(runner);
+    this.grouped = new GroupCommitter(runner, async (manager, groups) => {
+      const rows = await this.append(manager, groups.flat());
+      let next = 0;
+      return groups.map((group) => ({ ok: true, value: rows.slice(next, (next += group.length)) }));
+    });
   }
 
   /**
@@ -98,9 +106,18 @@ export class AuditService {
     return rows;
   }
 
-  /** Appends in a transaction of its own (for events that change nothing else). */
+  /**
+   * Appends events that change nothing else (a timestamp issued, a trail read), durable when the
+   * promise resolves. Calls made while a transaction is in flight share the next one (group
+   * commit), so a busy time-stamping authority does not queue one transaction per token behind the
+   * chain head's lock. A failed transaction rejects every call it held; none is half-written.
+   */
   record(inputs: AuditEventInput | readonly AuditEventInput[]): Promise<AuditEventEntity[]> {
-    return this.runner.run((manager) => this.append(manager, inputs));
+    const list = Array.isArray(inputs)
+      ? (inputs as readonly AuditEventInput[])
+      : [inputs as AuditEventInput];
+    if (list.length === 0) return Promise.resolve([]);
+    return this.grouped.submit(list);
   }
 
   /**

@@ -14,9 +14,55 @@ function toArrayBuffer(data: Uint8Array): ArrayBuffer {
   return data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
 }
 
-/** Parses a DER certificate for pkijs. */
+/**
+ * A DER element that is already encoded (a certificate, a time-stamp token), carried byte for byte
+ * inside structures asn1js encodes: asn1js asks each element of a SEQUENCE or SET to write itself
+ * into the parent's writer, which its own `RawData` does not do (it returns its bytes instead).
+ * Typed as the element pkijs expects in that place; asn1js only calls `toBER` on it.
+ */
+function encodedElement<T>(der: Uint8Array): T {
+  const bytes = toArrayBuffer(der);
+  const element = {
+    toBER(_sizeOnly?: boolean, writer?: { write(buf: ArrayBuffer): void }): ArrayBuffer {
+      if (!writer) return bytes.slice(0);
+      writer.write(bytes);
+      return new ArrayBuffer(0);
+    },
+  };
+  return element as unknown as T;
+}
+
+/**
+ * A certificate parsed once, that encodes as the DER it was parsed from. pkijs would rebuild a
+ * certificate's encoding from its parts, parsing its to-be-signed part again, each time it goes
+ * into a SignedData; carried as encoded, the bytes stay exactly the bytes the CA signed. Only its
+ * fields are read otherwise (issuer, serial number).
+ */
+class ParsedCertificate extends pkijs.Certificate {
+  constructor(private readonly der: Uint8Array) {
+    super({ schema: pkijs.Certificate.fromBER(toArrayBuffer(der)).toSchema() });
+  }
+
+  override toSchema(): asn1js.Sequence {
+    return encodedElement<asn1js.Sequence>(this.der);
+  }
+}
+
+/**
+ * Parsed certificates by the DER array they came from: the signing path passes the same arrays
+ * for the same certificates (the CA chain, the TSA's, a key's, all cached in DER by PkiService),
+ * and parsing with pkijs costs more than the rest of building a CMS.
+ */
+const parsed = new WeakMap<Uint8Array, pkijs.Certificate>();
+
+/** Parses a DER certificate for pkijs (once per array: see `parsed`). */
 export function pkijsCertificate(der: Uint8Array): pkijs.Certificate {
-  return pkijs.Certificate.fromBER(toArrayBuffer(der));
+  let cert = parsed.get(der);
+  if (cert === undefined) {
+    cert = new ParsedCertificate(der);
+    parsed.set(der, cert);
+  }
+  return cert;
 }
 
 /**
@@ -161,12 +207,18 @@ export function signedDataContentInfo(args: {
  * holding a time-stamp token (a DER ContentInfo) over the signature value.
  */
 export function addSignatureTimestamp(parts: SignedParts, tokenDer: Buffer): void {
-  const token = asn1js.fromBER(toArrayBuffer(tokenDer));
-  if (token.offset === -1) throw new TypeError('cms: the time-stamp token is not DER');
+  // The token is checked where it is made or received (createTimestampToken, tokenFromResponse);
+  // here it is only carried, byte for byte. A SEQUENCE is the least a ContentInfo must be.
+  if (tokenDer.length < 2 || tokenDer[0] !== 0x30) {
+    throw new TypeError('cms: the time-stamp token is not DER');
+  }
   parts.signerInfo.unsignedAttrs = new pkijs.SignedAndUnsignedAttributes({
     type: 1,
     attributes: [
-      new pkijs.Attribute({ type: OID.signatureTimeStampToken, values: [token.result] }),
+      new pkijs.Attribute({
+        type: OID.signatureTimeStampToken,
+        values: [encodedElement<asn1js.Sequence>(tokenDer)],
+      }),
     ],
   });
 }

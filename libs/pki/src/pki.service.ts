@@ -18,6 +18,7 @@ import {
   type PkiKeyName,
   TransactionRunner,
 } from '@dss/persistence';
+import { LRUCache } from 'lru-cache';
 import { createPrivateKey, type KeyObject, sign } from 'node:crypto';
 import { DataSource, type EntityManager, IsNull, Not } from 'typeorm';
 import {
@@ -53,6 +54,8 @@ const pkiKeyId = (name: PkiKeyName): string => `dss-pki-${name}`;
 
 /** An outside TSA that does not answer in this time gives `503 unavailable`, never a hang. */
 const TSA_TIMEOUT_MS = 10_000;
+/** User-key certificates kept in DER for CMS signing (about 600 bytes each). */
+const KEY_CERTIFICATES_CACHED = 10_000;
 
 /** A loaded PKI key: the signer for @peculiar/x509 and a Node key for CMS signer infos. */
 interface LoadedKey {
@@ -60,6 +63,9 @@ interface LoadedKey {
   node: KeyObject;
   /** The row's certificate and chain, to notice an import by another process. */
   version: string;
+  /** The certificate and the chain above it in DER, made once per version (CMS, tokens). */
+  certificateDer: Uint8Array;
+  chainDer: Uint8Array[];
 }
 
 /** Who caused an issuance, for the audit trail. */
@@ -91,6 +97,9 @@ export interface CertificateSummary {
 @Injectable()
 export class PkiService {
   private readonly loaded = new Map<PkiKeyName, LoadedKey>();
+  private readonly keyCertificates = new LRUCache<string, Uint8Array>({
+    max: KEY_CERTIFICATES_CACHED,
+  });
   private readonly template: SubjectTemplate;
 
   constructor(
@@ -197,6 +206,14 @@ export class PkiService {
   /** Loads (and caches) a PKI key; reloads when its certificate changed (after `ca import`). */
   private async load(name: PkiKeyName, m?: EntityManager): Promise<LoadedKey> {
     const manager = m ?? this.dataSource.manager;
+    const versions = await this.versions(manager);
+    const version = versions.get(name);
+    if (version === undefined) {
+      throw new DomainError(ErrorCode.Unavailable, `the DSS ${name.toUpperCase()} is not set up`);
+    }
+    const cached = this.loaded.get(name);
+    if (cached && cached.version === version) return cached;
+
     const row = await manager
       .getRepository(PkiKeyEntity)
       .createQueryBuilder('p')
@@ -210,10 +227,6 @@ export class PkiService {
       name === 'ca'
         ? row
         : await manager.getRepository(PkiKeyEntity).findOneBy({ name: 'ca' as PkiKeyName });
-    const upper = caRow ? [caRow.certificate ?? '', caRow.chain] : [];
-    const version = [row.certificate, row.chain, ...upper].join('\n');
-    const cached = this.loaded.get(name);
-    if (cached && cached.version === version) return cached;
 
     let kek = this.ring.get(row.kekId);
     if (kek === undefined && this.ring.reloadIfChanged()) kek = this.ring.get(row.kekId);
@@ -231,13 +244,36 @@ export class PkiService {
       const loaded: LoadedKey = {
         signer: { certificate, chain, privateKey: keys.privateKey, pkcs8: Buffer.alloc(0) },
         node,
-        version,
+        version: versionOf(row, caRow),
+        certificateDer: new Uint8Array(certificate.rawData),
+        chainDer: chain.map((c) => new Uint8Array(c.rawData)),
       };
+      // Another process may have changed the rows between the two reads: keep what was read
+      // last under the version it was read with, so the next call compares against that.
       this.loaded.set(name, loaded);
       return loaded;
     } finally {
       pkcs8.fill(0);
     }
+  }
+
+  /**
+   * The current version of the CA's and the TSA's certificates, each with what is above it, in
+   * one query without the private keys: an import by another process (`dss-admin ca import`) is
+   * seen by the next call, and an unchanged row costs no unwrap.
+   */
+  private async versions(manager: EntityManager): Promise<Map<PkiKeyName, string>> {
+    const rows = await manager
+      .getRepository(PkiKeyEntity)
+      .find({ select: { name: true, certificate: true, chain: true } });
+    const byName = new Map(rows.map((r) => [r.name, r]));
+    const ca = byName.get('ca');
+    const out = new Map<PkiKeyName, string>();
+    for (const row of rows) {
+      if (row.certificate === null) continue;
+      out.set(row.name, versionOf(row, row.name === 'ca' ? row : ca));
+    }
+    return out;
   }
 
   /** `GET /v1/ca/certificate`: the CA certificate and the chain above it, PEM. */
@@ -313,6 +349,21 @@ export class PkiService {
         notAfter: certificate.notAfter.toISOString(),
       },
     });
+  }
+
+  /**
+   * The DER certificate of a user key, for CMS: kept once read, since a key's certificate is
+   * issued with the key and never replaced (revocation is recorded beside it, in the CRL). A key
+   * without one is read again each time (rare: keys made before the DSS CA).
+   */
+  async certificateDerOfKey(keyId: string): Promise<Uint8Array | null> {
+    const cached = this.keyCertificates.get(keyId);
+    if (cached) return cached;
+    const pem = await this.certificateOfKey(keyId);
+    if (pem === null) return null;
+    const der = new Uint8Array(new x509.X509Certificate(pem).rawData);
+    this.keyCertificates.set(keyId, der);
+    return der;
   }
 
   /** The PEM certificate of a user key (active or not); null when it has none. */
@@ -459,26 +510,25 @@ export class PkiService {
     const { token, serial, genTime } = await createTimestampToken({
       request,
       signer: {
-        certificate: new Uint8Array(tsa.signer.certificate.rawData),
-        chain: tsa.signer.chain.map((c) => new Uint8Array(c.rawData)),
+        certificate: tsa.certificateDer,
+        chain: tsa.chainDer,
         sign: (data) => sign('sha256', data, tsa.node),
       },
       policy: OID.dssTsaPolicy,
       now: this.now(),
     });
-    await this.runner.run((m) =>
-      this.audit.append(m, {
-        actorType: actor.type,
-        actor: actor.name,
-        action: AuditAction.TimestampIssued,
-        subject: serial,
-        details: {
-          serial,
-          imprint: request.hashedMessage.toString('hex'),
-          genTime: genTime.toISOString(),
-        },
-      }),
-    );
+    // Group-committed with the other tokens of the moment; durable before the token is handed out.
+    await this.audit.record({
+      actorType: actor.type,
+      actor: actor.name,
+      action: AuditAction.TimestampIssued,
+      subject: serial,
+      details: {
+        serial,
+        imprint: request.hashedMessage.toString('hex'),
+        genTime: genTime.toISOString(),
+      },
+    });
     return token;
   }
 
@@ -516,7 +566,7 @@ export class PkiService {
   /** The user's certificate chain for a CMS: the CA and what is above it (DER). */
   async caChainDer(): Promise<Uint8Array[]> {
     const ca = await this.load('ca');
-    return [ca.signer.certificate, ...ca.signer.chain].map((c) => new Uint8Array(c.rawData));
+    return [ca.certificateDer, ...ca.chainDer];
   }
 
   /** `dss-admin ca csr`: a PKCS#10 request for the current CA key and subject (PEM). */
@@ -665,6 +715,15 @@ export class PkiService {
       sha256: Buffer.from(await c.getThumbprint('SHA-256')).toString('hex'),
     };
   }
+}
+
+/** A key row's certificate with its chain and the CA's above it: changes with any import. */
+function versionOf(
+  row: Pick<PkiKeyEntity, 'certificate' | 'chain'>,
+  caRow: Pick<PkiKeyEntity, 'certificate' | 'chain'> | null | undefined,
+): string {
+  const upper = caRow ? [caRow.certificate ?? '', caRow.chain] : [];
+  return [row.certificate, row.chain, ...upper].join('\n');
 }
 
 function summaryOf(r: CertificateEntity): CertificateSummary {

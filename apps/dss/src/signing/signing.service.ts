@@ -2,7 +2,7 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { type Clock, CLOCK, DomainError, type DssMetrics, ErrorCode, METRICS } from '@dss/common';
 import { DSS_CONFIG, type DssConfig } from '@dss/config';
 import { buildDetachedCms, PkiService } from '@dss/pki';
-import { createHash, X509Certificate } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { ALGORITHM_PROFILES, type KeyAlgorithm } from '@dss/keystore';
 import { type ActiveKey, ActiveKeyIndex } from '../keys/active-key-index';
 import { rotateAdvisedFor } from '../keys/key-age';
@@ -235,7 +235,7 @@ export class SigningService {
     digest: Buffer,
     format: 'cms' | 'pades',
   ): Promise<Buffer> {
-    const certificate = await this.pki.certificateOfKey(active.keyId);
+    const certificate = await this.pki.certificateDerOfKey(active.keyId);
     if (certificate === null) {
       throw new DomainError(
         ErrorCode.NoCertificate,
@@ -243,7 +243,7 @@ export class SigningService {
       );
     }
     const { der } = await buildDetachedCms({
-      certificate: new Uint8Array(new X509Certificate(certificate).raw),
+      certificate,
       chain: await this.pki.caChainDer(),
       contentDigest: digest,
       signingTime: format === 'cms' ? new Date(this.clock.now()) : undefined,
