@@ -121,9 +121,11 @@ export class LoginLockout {
     key: LockoutKey,
     mirror: (m: EntityManager, state: LockoutState) => Promise<void>,
   ): Promise<ReserveResult> {
-    // MySQL: create the rows first, in autocommit, so that the transaction only takes X locks
-    // (INSERT IGNORE of an existing row takes an S lock, and two S holders wanting X deadlock).
-    if (this.runner.engine === 'mysql') await this.ensureRows(this.ds.manager, key);
+    // MySQL: create the rows first, committed on their own, so that the transaction only takes
+    // X locks (INSERT IGNORE of an existing row takes an S lock, and two S holders wanting X
+    // deadlock). In a run of its own rather than in autocommit, so that a deadlock of the insert
+    // itself with concurrent inserts into the unique index is run again, not answered.
+    if (this.runner.engine === 'mysql') await this.runner.run((m) => this.ensureRows(m, key));
     return this.runner.run(async (m) => {
       if (this.runner.engine === 'sqlite') await this.ensureRows(m, key);
       const now = this.clock.now();
