@@ -85,9 +85,25 @@ export function signingCertificateV2(cert: pkijs.Certificate, der: Uint8Array): 
   return new asn1js.Sequence({ value: [new asn1js.Sequence({ value: [essCertIdV2] })] });
 }
 
+/** An attribute encoded once: sorting needs its encoding, and so does every encoder after it. */
+class EncodedAttribute extends pkijs.Attribute {
+  constructor(
+    attribute: pkijs.Attribute,
+    readonly der: Buffer,
+  ) {
+    super({ type: attribute.type, values: attribute.values });
+  }
+
+  override toSchema(): asn1js.Sequence {
+    return encodedElement<asn1js.Sequence>(this.der);
+  }
+}
+
 /** X.690 §11.6: the elements of a DER SET OF are sorted by their encodings. */
 function derSetOrder(attributes: pkijs.Attribute[]): pkijs.Attribute[] {
-  const encoded = attributes.map((a) => ({ a, der: Buffer.from(a.toSchema().toBER(false)) }));
+  const encoded = attributes.map(
+    (a) => new EncodedAttribute(a, Buffer.from(a.toSchema().toBER(false))),
+  );
   encoded.sort((x, y) => {
     const n = Math.max(x.der.length, y.der.length);
     for (let i = 0; i < n; i++) {
@@ -96,7 +112,52 @@ function derSetOrder(attributes: pkijs.Attribute[]): pkijs.Attribute[] {
     }
     return 0;
   });
-  return encoded.map((e) => e.a);
+  return encoded;
+}
+
+/**
+ * The signing-certificate-v2 attribute of each certificate, built once: it depends on nothing
+ * but the certificate (its hash, issuer and serial number).
+ */
+const signingCertificateAttributes = new WeakMap<Uint8Array, EncodedAttribute>();
+
+function signingCertificateAttribute(cert: pkijs.Certificate, der: Uint8Array): EncodedAttribute {
+  let attribute = signingCertificateAttributes.get(der);
+  if (attribute === undefined) {
+    const plain = new pkijs.Attribute({
+      type: OID.signingCertificateV2,
+      values: [signingCertificateV2(cert, der)],
+    });
+    attribute = new EncodedAttribute(plain, Buffer.from(plain.toSchema().toBER(false)));
+    signingCertificateAttributes.set(der, attribute);
+  }
+  return attribute;
+}
+
+/** A signer identifier encoded once: pkijs re-parses the issuer name each time it encodes it. */
+class EncodedIssuerAndSerial extends pkijs.IssuerAndSerialNumber {
+  private readonly der: Buffer;
+
+  constructor(cert: pkijs.Certificate) {
+    super({ issuer: cert.issuer, serialNumber: cert.serialNumber });
+    this.der = Buffer.from(super.toSchema().toBER(false));
+  }
+
+  override toSchema(): asn1js.Sequence {
+    return encodedElement<asn1js.Sequence>(this.der);
+  }
+}
+
+/** Signer identifiers (RFC 5652 §5.3 issuerAndSerialNumber) by certificate, built once. */
+const signerIdentifiers = new WeakMap<Uint8Array, EncodedIssuerAndSerial>();
+
+function signerIdentifier(cert: pkijs.Certificate, der: Uint8Array): EncodedIssuerAndSerial {
+  let sid = signerIdentifiers.get(der);
+  if (sid === undefined) {
+    sid = new EncodedIssuerAndSerial(cert);
+    signerIdentifiers.set(der, sid);
+  }
+  return sid;
 }
 
 /** What a CMS signer info is made from. */
@@ -136,10 +197,7 @@ export async function signAttributes(input: SignerInput): Promise<SignedParts> {
       type: OID.messageDigest,
       values: [new asn1js.OctetString({ valueHex: toArrayBuffer(input.contentDigest) })],
     }),
-    new pkijs.Attribute({
-      type: OID.signingCertificateV2,
-      values: [signingCertificateV2(cert, input.certificate)],
-    }),
+    signingCertificateAttribute(cert, input.certificate),
   ];
   if (input.signingTime) {
     attributes.push(
@@ -159,7 +217,7 @@ export async function signAttributes(input: SignerInput): Promise<SignedParts> {
   const signature = await input.sign(toBeSigned);
   const signerInfo = new pkijs.SignerInfo({
     version: 1,
-    sid: new pkijs.IssuerAndSerialNumber({ issuer: cert.issuer, serialNumber: cert.serialNumber }),
+    sid: signerIdentifier(cert, input.certificate),
     digestAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: OID.sha256 }),
     signedAttrs,
     signatureAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: OID.ecdsaWithSha256 }),
