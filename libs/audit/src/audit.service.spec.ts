@@ -75,55 +75,6 @@ describe('AuditService (DESIGN.md §7), on the engine of DSS_DATABASE_URL', () =
     expect((await audit.verify(ds.manager)).valid).toBe(true);
   });
 
-  it('appends in one statement on the head it expects (MariaDB), and the usual way when another instance moved it', async () => {
-    // Two instances on one database, each with its own runner and expectation of the head.
-    const runnerA = new TransactionRunner(ds);
-    const runnerB = new TransactionRunner(ds);
-    const a = new AuditService(runnerA, clock);
-    const b = new AuditService(runnerB, clock);
-    const oneStatement = jest.spyOn(runnerA, 'runTransactionStatement');
-    const run = jest.spyOn(runnerA, 'run');
-    const ways = () => ({ one: oneStatement.mock.calls.length, run: run.mock.calls.length });
-    const mariadb = runnerA.compoundStatements;
-
-    const [first] = await a.record(event(201)); // no expectation yet: the usual way
-    expect(ways()).toEqual({ one: 0, run: 1 });
-    const [second] = await a.record(event(202));
-    expect(second.seq).toBe(first.seq + 1);
-    expect(ways()).toEqual(mariadb ? { one: 1, run: 1 } : { one: 0, run: 2 });
-
-    const [other] = await b.record(event(203)); // the head moves under a's expectation
-    const [third] = await a.record(event(204));
-    expect(third.seq).toBe(other.seq + 1);
-    expect(third.prevHash).toBe(other.hash);
-    // MariaDB: tried in one statement, which wrote nothing, then the usual way.
-    expect(ways()).toEqual(mariadb ? { one: 2, run: 2 } : { one: 0, run: 3 });
-    const [fourth] = await a.record(event(205));
-    expect(fourth.seq).toBe(third.seq + 1);
-    expect(ways()).toEqual(mariadb ? { one: 3, run: 2 } : { one: 0, run: 4 });
-    expect((await audit.verify(ds.manager)).valid).toBe(true);
-  });
-
-  it('writes nothing in one statement when its precondition fails, and leaves no transaction open', async () => {
-    const own = new AuditService(new TransactionRunner(ds), clock);
-    await own.record(event(210)); // now it expects the head
-    const count = () => ds.getRepository(AuditEventEntity).count();
-    const before = await count();
-    // One row with id 999 in the head table, counted under a shared lock: there is none.
-    const none = { from: 'audit_chain_head', where: 'id = ?', params: [999], rows: 1 };
-    await expect(own.appendInOneTransaction([event(211)], none)).resolves.toBeUndefined();
-    expect(await count()).toBe(before);
-    // Its expectation still holds, and the connection is back in the pool without a
-    // transaction: the next appends commit, in one statement on MariaDB.
-    const holds = { from: 'audit_chain_head', where: 'id = ?', params: [1], rows: 1 };
-    const rows = await own.appendInOneTransaction([event(212)], holds);
-    if (ds.options.type === 'mariadb') expect(rows?.map((r) => r.actor)).toEqual(['user212']);
-    else expect(rows).toBeUndefined();
-    await own.record(event(213));
-    expect(await count()).toBe(before + (ds.options.type === 'mariadb' ? 2 : 1));
-    expect((await audit.verify(ds.manager)).valid).toBe(true);
-  });
-
   it('leaves the head where it was when the insert fails (a row already holds the next seq)', async () => {
     const head = async () =>
       (
@@ -261,7 +212,8 @@ describe('GroupCommitter', () => {
               : { ok: true, value: rows[next++].seq },
           );
         },
-        { inFlight },
+        256,
+        inFlight,
       );
       const results = await Promise.allSettled(
         Array.from({ length: 100 }, (_, i) => committer.submit(i)),

@@ -10,16 +10,12 @@ import {
 } from '@dss/persistence';
 import { type EntityManager, MoreThan } from 'typeorm';
 import { type AuditAction } from './audit-action';
-import {
-  type AppendPrecondition,
-  AuditChainRepository,
-  type LockedChainHead,
-} from './audit-chain.repository';
-import { canonicalOf, chainHash, freshEventCanonicalJson, rememberCanonical } from './audit-chain';
+import { AuditChainRepository } from './audit-chain.repository';
+import { chainHash, freshEventCanonicalJson, rememberCanonical } from './audit-chain';
 import { leafHash } from './log/merkle';
 import { rememberLeafHash } from './log/tree-store';
 import { canonicalJson, type JsonValue } from './canonical-json';
-import { type BatchOutcome, GroupCommitter } from './group-commit';
+import { GroupCommitter } from './group-commit';
 
 /** What a caller says happened. Never secrets: no passwords, keys or documents. */
 export interface AuditEventInput {
@@ -58,31 +54,17 @@ export class AuditService {
   private readonly chain: AuditChainRepository;
   /** {@link record}'s group commit: concurrent callers share one transaction. */
   private readonly grouped: GroupCommitter<readonly AuditEventInput[], AuditEventEntity[]>;
-  /** The chain head as this process's last append left it (or will, if it commits). */
-  private expectedHead: LockedChainHead | undefined;
 
   constructor(
     private readonly runner: TransactionRunner,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
     this.chain = new AuditChainRepository(runner);
-    const split = (
-      groups: (readonly AuditEventInput[])[],
-      rows: AuditEventEntity[],
-    ): BatchOutcome<AuditEventEntity[]>[] => {
+    this.grouped = new GroupCommitter(runner, async (manager, groups) => {
+      const rows = await this.append(manager, groups.flat());
       let next = 0;
       return groups.map((group) => ({ ok: true, value: rows.slice(next, (next += group.length)) }));
-    };
-    this.grouped = new GroupCommitter(
-      runner,
-      async (manager, groups) => split(groups, await this.append(manager, groups.flat())),
-      {
-        commitInOneStatement: async (groups) => {
-          const rows = await this.appendInOneTransaction(groups.flat());
-          return rows && split(groups, rows);
-        },
-      },
-    );
+    });
   }
 
   /**
@@ -99,55 +81,8 @@ export class AuditService {
     if (list.length === 0) return [];
     const head = await this.chain.lockHead(manager);
     if (!head) throw new Error('audit: the chain head row is missing (migrations not applied?)');
-    const at = new Date(this.clock.now());
-    const rows = this.chainRows(list, head, at);
-    await this.chain.appendAndMoveHead(manager, rows, at);
-    rememberLeaves(rows);
-    return rows;
-  }
-
-  /**
-   * MariaDB: appends `inputs` in a transaction of their own that is one statement, one round
-   * trip ({@link AuditChainRepository.appendInOneTransaction}): the events are computed first on
-   * the head this process expects (the one its previous append left, committed or still in
-   * flight), and written only if the head is still that one and `precondition` holds. Resolves
-   * with the events once committed; undefined when it could not be done so (another engine, no
-   * expected head yet, the head moved, the precondition failed), having written nothing: the
-   * caller then goes the usual way ({@link TransactionRunner.run} and {@link append}), which
-   * checks everything again.
-   */
-  async appendInOneTransaction(
-    inputs: readonly AuditEventInput[],
-    precondition?: AppendPrecondition,
-  ): Promise<AuditEventEntity[] | undefined> {
-    const expected = this.expectedHead;
-    if (inputs.length === 0 || expected === undefined || !this.runner.compoundStatements)
-      return undefined;
-    const at = new Date(this.clock.now());
-    const rows = this.chainRows(inputs, expected, at);
-    const guessed = this.expectedHead;
-    const outcome = await this.chain.appendInOneTransaction(expected, rows, at, precondition);
-    if (!outcome.committed) {
-      // Unless another append has guessed since: that one chains on a newer head already.
-      if (this.expectedHead === guessed) this.expectedHead = outcome.head;
-      return undefined;
-    }
-    rememberLeaves(rows);
-    return rows;
-  }
-
-  /**
-   * The events of `list` chained on `head`, in order, each with its hash and its canonical JSON
-   * remembered. Also makes their last the head the next append expects: a transaction still in
-   * flight then chains on this one, and a guess proven wrong (this one rolled back, another
-   * instance appended) only sends that append the usual way.
-   */
-  private chainRows(
-    list: readonly AuditEventInput[],
-    head: LockedChainHead,
-    at: Date,
-  ): AuditEventEntity[] {
     let { seq, hash } = head;
+    const at = new Date(this.clock.now());
     const rows = list.map((input) => {
       seq += 1;
       const row = Object.assign(new AuditEventEntity(), {
@@ -163,10 +98,11 @@ export class AuditService {
       const canonical = freshEventCanonicalJson(row);
       row.hash = chainHash(hash, row, canonical);
       rememberCanonical(row, canonical);
+      rememberLeafHash(row.hash, leafHash(Buffer.from(canonical, 'utf8')));
       hash = row.hash;
       return row;
     });
-    this.expectedHead = { seq, hash };
+    await this.chain.appendAndMoveHead(manager, rows, at);
     return rows;
   }
 
@@ -248,10 +184,4 @@ export class AuditService {
       reason: null,
     };
   }
-}
-
-/** Hands the leaf hashes of appended events to the tree builder (see {@link rememberLeafHash}). */
-function rememberLeaves(rows: readonly AuditEventEntity[]): void {
-  for (const row of rows)
-    rememberLeafHash(row.hash, leafHash(Buffer.from(canonicalOf(row), 'utf8')));
 }

@@ -21,26 +21,9 @@ interface Pending<I, R> {
  * first round trips overlap the previous one's last ones and its commit, instead of waiting for
  * them.
  */
-export interface GroupCommitOptions<I, R> {
-  /** Most items in one transaction. Default 256. */
-  maxBatch?: number;
-  /** Transactions at once. Default 1. */
-  inFlight?: number;
-  /** Told of every committed batch: its size and its transaction's duration (metrics). */
-  onCommit?: (items: number, seconds: number) => void;
-  /**
-   * Tried first for each batch: commits it in a transaction of its own that is one statement
-   * (MariaDB), resolving with the outcomes, or resolves undefined having written nothing — the
-   * batch then goes through {@link TransactionRunner.run} and `commitBatch` as usual.
-   */
-  commitInOneStatement?: (items: I[]) => Promise<BatchOutcome<R>[] | undefined>;
-}
-
 export class GroupCommitter<I, R> {
   private queue: Pending<I, R>[] = [];
   private flushing = 0;
-  private readonly maxBatch: number;
-  private readonly inFlight: number;
 
   constructor(
     private readonly runner: TransactionRunner,
@@ -48,11 +31,11 @@ export class GroupCommitter<I, R> {
       manager: EntityManager,
       items: I[],
     ) => Promise<BatchOutcome<R>[]>,
-    private readonly options: GroupCommitOptions<I, R> = {},
-  ) {
-    this.maxBatch = options.maxBatch ?? 256;
-    this.inFlight = options.inFlight ?? 1;
-  }
+    private readonly maxBatch = 256,
+    private readonly inFlight = 1,
+    /** Told of every committed batch: its size and its transaction's duration (metrics). */
+    private readonly onCommit?: (items: number, seconds: number) => void,
+  ) {}
 
   submit(item: I): Promise<R> {
     return new Promise<R>((resolve, reject) => {
@@ -74,11 +57,13 @@ export class GroupCommitter<I, R> {
         const batch = this.queue.splice(0, this.maxBatch);
         try {
           const started = process.hrtime.bigint();
-          const items = batch.map((p) => p.item);
-          const outcomes =
-            (await this.options.commitInOneStatement?.(items)) ??
-            (await this.runner.run((manager) => this.commitBatch(manager, items)));
-          this.options.onCommit?.(batch.length, Number(process.hrtime.bigint() - started) / 1e9);
+          const outcomes = await this.runner.run((manager) =>
+            this.commitBatch(
+              manager,
+              batch.map((p) => p.item),
+            ),
+          );
+          this.onCommit?.(batch.length, Number(process.hrtime.bigint() - started) / 1e9);
           batch.forEach((p, i) => {
             const outcome = outcomes[i];
             if (outcome.ok) p.resolve(outcome.value);

@@ -1,6 +1,5 @@
 export { AuditAction } from './audit-action';
 export { chainHash } from './audit-chain';
-export { type AppendPrecondition } from './audit-chain.repository';
 export { AuditModule } from './audit.module';
 export { AUDIT_HEAD_MISSING, type AuditEventInput, AuditService } from './audit.service';
 export { canonicalJson } from './canonical-json';

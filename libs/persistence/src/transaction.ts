@@ -84,8 +84,6 @@ export type RowLock = { mode: 'pessimistic_write' } | undefined;
  */
 export class TransactionRunner {
   readonly engine: DatabaseEngine;
-  /** MariaDB: anonymous compound statements, and so {@link runTransactionStatement}, exist. */
-  readonly compoundStatements: boolean;
   private readonly mutex: AsyncMutex;
   /**
    * Marks the async context of a `run`, to catch re-entrant calls (a deadlock on SQLite): a
@@ -101,7 +99,6 @@ export class TransactionRunner {
   ) {
     if (checkReentrancy) this.context = new AsyncLocalStorage();
     this.engine = engineOfDataSource(ds);
-    this.compoundStatements = ds.options.type === 'mariadb';
     this.mutex =
       this.engine === 'sqlite' ? sqliteMutexFor(String(ds.options.database)) : new AsyncMutex();
   }
@@ -171,45 +168,6 @@ export class TransactionRunner {
   }
 
   /**
-   * MariaDB: runs one compound statement that is a whole transaction by itself — it begins it,
-   * and commits or rolls it back before it ends, also on error (an exit handler that rolls back and
-   * re-signals) — on a pooled connection whose session is READ COMMITTED, as {@link run}'s are.
-   * One round trip instead of one per statement: the signature ledger's common case
-   * (docs/PERFORMANCE.md). A deadlock victim runs again, as in `run`. Returns the driver's raw
-   * answer (the block's result sets, then its own OK packet). `statement` is given the
-   * connection's manager to build the SQL with (its driver and metadata), never to send more.
-   */
-  runTransactionStatement(
-    statement: (manager: EntityManager) => { sql: string; parameters: unknown[] },
-  ): Promise<unknown[]> {
-    if (!this.compoundStatements)
-      return Promise.reject(new Error('runTransactionStatement needs MariaDB compound statements'));
-    if (this.context?.getStore()?.open)
-      return Promise.reject(
-        new Error('runTransactionStatement inside run: pass the EntityManager'),
-      );
-    return this.retryingDeadlocks(async () => {
-      const queryRunner = this.ds.createQueryRunner();
-      try {
-        await this.readCommittedSession(queryRunner);
-        const { sql, parameters } = statement(queryRunner.manager);
-        return (await queryRunner.query(sql, parameters)) as unknown[];
-      } finally {
-        await queryRunner.release();
-      }
-    });
-  }
-
-  /** Sets READ COMMITTED on the query runner's pooled connection, once per connection. */
-  private async readCommittedSession(queryRunner: QueryRunner): Promise<void> {
-    const connection = (await queryRunner.connect()) as object;
-    if (!readCommittedConnections.has(connection)) {
-      await queryRunner.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
-      readCommittedConnections.add(connection);
-    }
-  }
-
-  /**
    * MySQL: READ COMMITTED, set once per pooled connection for its session, so that each
    * transaction costs one `START TRANSACTION` round trip rather than two
    * (`SET TRANSACTION ISOLATION LEVEL`, then `START TRANSACTION`, which TypeORM sends when given an
@@ -218,7 +176,11 @@ export class TransactionRunner {
    */
   private readCommittedTransaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.ownTransaction(work, async (queryRunner) => {
-      await this.readCommittedSession(queryRunner);
+      const connection = (await queryRunner.connect()) as object;
+      if (!readCommittedConnections.has(connection)) {
+        await queryRunner.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
+        readCommittedConnections.add(connection);
+      }
       await queryRunner.startTransaction();
     });
   }

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { type AppendPrecondition } from '@dss/audit';
 import { TransactionRunner } from '@dss/persistence';
 import { type EntityManager } from 'typeorm';
 
@@ -39,32 +38,6 @@ export class SignatureLedgerRepository {
         { disabledAt: toDate(r.disabled_at), sessionsValidAfter: toDate(r.sessions_valid_after) },
       ]),
     );
-  }
-
-  /**
-   * {@link lockActiveKeyOwners}'s rule as a condition for a one-statement commit (MariaDB): every
-   * key of `items` active, its owner not disabled, and no signer's login older than the owner's
-   * `sessions_valid_after` (so for each key its earliest login is the one compared, as
-   * `loginStillValid` does for each item). It holds when it counts one row per key; the rows are
-   * read under the same shared locks.
-   */
-  activeKeysPrecondition(
-    items: readonly { keyId: string; authenticatedAt: number }[],
-  ): AppendPrecondition {
-    const earliest = new Map<string, number>();
-    for (const { keyId, authenticatedAt } of items)
-      earliest.set(keyId, Math.min(earliest.get(keyId) ?? Infinity, authenticatedAt));
-    const keys = [...earliest];
-    const perKey = keys
-      .map(() => '(k.id = ? AND (u.sessions_valid_after IS NULL OR u.sessions_valid_after <= ?))')
-      .join(' OR ');
-    return {
-      from: 'key_pairs k JOIN users u ON u.id = k.user_id',
-      where: `k.active_user_id IS NOT NULL AND u.disabled_at IS NULL AND (${perKey})`,
-      // A Date, written by the driver as the stored datetimes are (UTC, milliseconds).
-      params: keys.flatMap(([id, at]) => [id, new Date(at)]),
-      rows: keys.length,
-    };
   }
 }
 

@@ -1,13 +1,12 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import {
   AuditAction,
-  type AuditEventInput,
   AuditService,
   type BatchOutcome,
   GroupCommitter,
   leafBytes,
 } from '@dss/audit';
-import { type AuditEventEntity, TransactionRunner } from '@dss/persistence';
+import { TransactionRunner } from '@dss/persistence';
 import { type DssMetrics, METRICS, SessionEndedError } from '@dss/common';
 import { type EntityManager } from 'typeorm';
 import { loginStillValid } from '../caller';
@@ -64,19 +63,17 @@ export class SignatureLedger {
     @Optional() @Inject(METRICS) metrics?: DssMetrics,
   ) {
     // MySQL: two transactions in flight (see GroupCommitter); SQLite runs one at a time anyway.
-    // MariaDB: a batch whose keys are all active and logins all valid commits in one statement.
-    this.committer = new GroupCommitter(runner, (m, groups) => this.commit(m, groups), {
-      inFlight: runner.engine === 'mysql' ? 2 : 1,
-      onCommit:
-        metrics &&
+    this.committer = new GroupCommitter(
+      runner,
+      (m, groups) => this.commit(m, groups),
+      256,
+      runner.engine === 'mysql' ? 2 : 1,
+      metrics &&
         ((items, seconds) => {
           metrics.auditBatchSize.observe(items);
           metrics.auditCommitSeconds.observe(seconds);
         }),
-      commitInOneStatement: runner.compoundStatements
-        ? (groups) => this.commitInOneStatement(groups)
-        : undefined,
-    });
+    );
   }
 
   async record(item: SignatureRecord): Promise<SignatureReceipt> {
@@ -108,65 +105,35 @@ export class SignatureLedger {
       return null;
     });
     const accepted = groups.filter((_, n) => errors[n] === null).flat();
-    const events = await this.audit.append(m, accepted.map(eventOf));
-    return receipts(groups, errors, events);
-  }
-
-  /**
-   * The common case in one round trip (MariaDB, {@link AuditService.appendInOneTransaction}):
-   * commits only if every key is still active and every signer's login still valid — the same
-   * rule as {@link commit}, checked in SQL under the same shared locks. Otherwise nothing is
-   * written and {@link commit} decides item by item.
-   */
-  private async commitInOneStatement(
-    groups: SignatureRecord[][],
-  ): Promise<BatchOutcome<SignatureReceipt[]>[] | undefined> {
-    const items = groups.flat();
-    const events = await this.audit.appendInOneTransaction(
-      items.map(eventOf),
-      this.repository.activeKeysPrecondition(items),
+    const events = await this.audit.append(
+      m,
+      accepted.map((i) => ({
+        actorType: 'user' as const,
+        actor: i.username,
+        action: AuditAction.SignatureIssued,
+        subject: i.keyId,
+        details: {
+          username: i.username,
+          keyId: i.keyId,
+          digest: i.digest,
+          encoding: i.encoding,
+          mode: i.mode,
+        },
+      })),
     );
-    return events && receipts(groups, null, events);
+    // The receipt is the event just written, nothing more: no tree walk on the request path
+    // (the tree catches up off it, docs/AUDIT-LOG.md §1).
+    let next = 0;
+    return groups.map((group, n) => {
+      const error = errors[n];
+      if (error !== null) return { ok: false, error };
+      return {
+        ok: true,
+        value: group.map(() => {
+          const row = events[next++];
+          return { logIndex: row.seq - 1, leaf: leafBytes(row).toString('base64') };
+        }),
+      };
+    });
   }
-}
-
-/** The audit event of a signature: who, which key, which digest — never the document. */
-function eventOf(i: SignatureRecord): AuditEventInput {
-  return {
-    actorType: 'user',
-    actor: i.username,
-    action: AuditAction.SignatureIssued,
-    subject: i.keyId,
-    details: {
-      username: i.username,
-      keyId: i.keyId,
-      digest: i.digest,
-      encoding: i.encoding,
-      mode: i.mode,
-    },
-  };
-}
-
-/**
- * Each group's outcome: its error, or the receipts of its events, taken in order from `events`
- * (written for the groups without error). The receipt is the event just written, nothing more:
- * no tree walk on the request path (the tree catches up off it, docs/AUDIT-LOG.md §1).
- */
-function receipts(
-  groups: SignatureRecord[][],
-  errors: (Error | null)[] | null,
-  events: AuditEventEntity[],
-): BatchOutcome<SignatureReceipt[]>[] {
-  let next = 0;
-  return groups.map((group, n) => {
-    const error = errors?.[n] ?? null;
-    if (error !== null) return { ok: false, error };
-    return {
-      ok: true,
-      value: group.map(() => {
-        const row = events[next++];
-        return { logIndex: row.seq - 1, leaf: leafBytes(row).toString('base64') };
-      }),
-    };
-  });
 }
