@@ -71,7 +71,11 @@ export class MemorySessionStore implements SessionStore {
     if (!entry) return Promise.resolve({ status: 'unknown' });
     if (this.isExpired(entry.session, this.clock.now()))
       return Promise.resolve({ status: 'expired' });
-    return Promise.resolve({ status: 'ok', session: entry.session, fresh: entry.window.check(seq) });
+    return Promise.resolve({
+      status: 'ok',
+      session: entry.session,
+      fresh: entry.window.check(seq),
+    });
   }
 
   acceptSeq(id: string, seq: number): Promise<SeqOutcome> {
