@@ -53,11 +53,10 @@ export class MemorySessionStore implements SessionStore {
   }
 
   lookup(id: string): Promise<SessionLookup> {
-    const entry = this.sessions.get(id);
-    if (!entry) return Promise.resolve({ status: 'unknown' });
-    if (this.isExpired(entry.session, this.clock.now()))
-      return Promise.resolve({ status: 'expired' });
-    return Promise.resolve({ status: 'ok', session: entry.session });
+    const entry = this.liveEntry(id);
+    return Promise.resolve(
+      typeof entry === 'string' ? { status: entry } : { status: 'ok', session: entry.session },
+    );
   }
 
   seqFresh(id: string, seq: number): Promise<boolean> {
@@ -67,15 +66,19 @@ export class MemorySessionStore implements SessionStore {
 
   /** {@link lookup} and {@link seqFresh} at once, with no promise between them (hot path). */
   lookupFresh(id: string, seq: number): Promise<FreshLookup> {
+    const entry = this.liveEntry(id);
+    return Promise.resolve(
+      typeof entry === 'string'
+        ? { status: entry }
+        : { status: 'ok', session: entry.session, fresh: entry.window.check(seq) },
+    );
+  }
+
+  /** The session's entry, or why there is none to use. */
+  private liveEntry(id: string): Entry | 'unknown' | 'expired' {
     const entry = this.sessions.get(id);
-    if (!entry) return Promise.resolve({ status: 'unknown' });
-    if (this.isExpired(entry.session, this.clock.now()))
-      return Promise.resolve({ status: 'expired' });
-    return Promise.resolve({
-      status: 'ok',
-      session: entry.session,
-      fresh: entry.window.check(seq),
-    });
+    if (!entry) return 'unknown';
+    return this.isExpired(entry.session, this.clock.now()) ? 'expired' : entry;
   }
 
   acceptSeq(id: string, seq: number): Promise<SeqOutcome> {
